@@ -1,0 +1,26 @@
+// The object model's value type. Objects are JSON documents; typed views read them.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace skiff {
+
+using Json = nlohmann::json;
+
+// Parses JSON text; errors name the byte offset, as a 400 BadRequest.
+Result<Json> parse_json(std::string_view text);
+
+// Compact serialization (what the API serves and stores).
+std::string dump_json(const Json& j);
+
+// Walk a dotted path ("metadata.name"); returns nullptr when absent.
+const Json* find_path(const Json& j, std::string_view dotted);
+
+// Convenience accessors for string fields that may be absent.
+std::string get_string(const Json& obj, std::string_view key, std::string_view fallback = "");
+
+}  // namespace skiff

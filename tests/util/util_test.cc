@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+
+#include "util/clock.h"
+#include "util/encoding.h"
+#include "util/json.h"
+#include "util/random.h"
+#include "util/strings.h"
+#include "util/yaml.h"
+
+namespace skiff {
+namespace {
+
+TEST(Base64, RoundTripsAllPaddings) {
+  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\x10", 3)}) {
+    auto enc = base64_encode(s);
+    auto dec = base64_decode(enc);
+    ASSERT_TRUE(dec.has_value()) << enc;
+    EXPECT_EQ(*dec, s);
+  }
+  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+}
+
+TEST(Base64, RejectsMalformedInput) {
+  EXPECT_FALSE(base64_decode("Zm9").has_value());
+  EXPECT_FALSE(base64_decode("Zm9v!mFy").has_value());
+  EXPECT_FALSE(base64_decode("Z===").has_value());
+  EXPECT_FALSE(base64_decode("Zm==Zm9v").has_value());
+}
+
+TEST(Json, ParseErrorIsBadRequest) {
+  auto r = parse_json("{\"a\": ");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, 400);
+  EXPECT_EQ(r.error().reason, "BadRequest");
+}
+
+TEST(Json, FindPathWalksObjects) {
+  auto j = Json::parse(R"({"metadata":{"name":"x","labels":{"a":"b"}}})");
+  ASSERT_NE(find_path(j, "metadata.labels.a"), nullptr);
+  EXPECT_EQ(*find_path(j, "metadata.name"), "x");
+  EXPECT_EQ(find_path(j, "metadata.missing"), nullptr);
+  EXPECT_EQ(find_path(j, "metadata.name.deeper"), nullptr);
+}
+
+TEST(Yaml, ResolvesScalarsLikeKubernetes) {
+  auto r = parse_yaml("a: 1\nb: \"1\"\nc: true\nd: yes\ne: 1.5\nf: null\ng: ~\nh: hello\ni: '0x10'\nj: 0x10\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  auto& j = *r;
+  EXPECT_EQ(j["a"], 1);
+  EXPECT_EQ(j["b"], "1");
+  EXPECT_EQ(j["c"], true);
+  EXPECT_EQ(j["d"], true);
+  EXPECT_DOUBLE_EQ(j["e"].get<double>(), 1.5);
+  EXPECT_TRUE(j["f"].is_null());
+  EXPECT_TRUE(j["g"].is_null());
+  EXPECT_EQ(j["h"], "hello");
+  EXPECT_EQ(j["i"], "0x10");
+  EXPECT_EQ(j["j"], 16);
+}
+
+TEST(Yaml, SplitsDocumentsAndDropsEmptyOnes) {
+  auto r = parse_yaml_documents("---\na: 1\n---\n---\nb: 2\n");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[1]["b"], 2);
+}
+
+TEST(Yaml, ErrorsNameTheLine) {
+  auto r = parse_yaml("a: 1\nb: [1, 2\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("line"), std::string::npos) << r.error().message;
+}
+
+TEST(Yaml, EmitsStringsThatLookLikeOtherTypesQuoted) {
+  Json j = {{"a", "true"}, {"b", "12"}, {"c", "plain"}, {"d", 3}};
+  auto y = to_yaml(j);
+  auto back = parse_yaml(y);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, j);
+}
+
+TEST(Clock, FormatsAndParsesRfc3339) {
+  auto t = parse_rfc3339("2024-02-29T12:34:56Z");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(format_rfc3339(*t), "2024-02-29T12:34:56Z");
+  auto t2 = parse_rfc3339("2024-02-29T13:34:56+01:00");
+  ASSERT_TRUE(t2.has_value());
+  EXPECT_EQ(*t, *t2);
+  EXPECT_FALSE(parse_rfc3339("yesterday").has_value());
+}
+
+TEST(Clock, HumanDurationMatchesKubectl) {
+  using std::chrono::seconds;
+  EXPECT_EQ(human_duration(seconds(5)), "5s");
+  EXPECT_EQ(human_duration(seconds(150)), "2m30s");
+  EXPECT_EQ(human_duration(seconds(600)), "10m");
+  EXPECT_EQ(human_duration(seconds(3 * 3600 + 60)), "3h1m");
+  EXPECT_EQ(human_duration(seconds(10 * 3600)), "10h");
+  EXPECT_EQ(human_duration(seconds(3 * 86400)), "3d");
+}
+
+TEST(Random, UuidHasVersion4Shape) {
+  auto u = new_uuid();
+  ASSERT_EQ(u.size(), 36u);
+  EXPECT_EQ(u[14], '4');
+  EXPECT_NE(new_uuid(), u);
+}
+
+TEST(Strings, SplitJoinTrim) {
+  EXPECT_EQ(split("a,b,,c", ',').size(), 4u);
+  EXPECT_EQ(join({"a", "b"}, "/"), "a/b");
+  EXPECT_EQ(trim("  x y \n"), "x y");
+  EXPECT_EQ(url_decode("a%2Fb+c", true), "a/b c");
+  EXPECT_EQ(url_encode("a b/c"), "a%20b%2Fc");
+}
+
+}  // namespace
+}  // namespace skiff
