@@ -64,6 +64,8 @@ std::optional<WallTime> parse_rfc3339(std::string_view s) {
   tm.tm_hour = h;
   tm.tm_min = mi;
   tm.tm_sec = sec;
+  // WallTime counts nanoseconds in 64 bits: about 1678..2261 is representable.
+  if (y < 1678 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
   std::time_t t = timegm(&tm);
   return std::chrono::system_clock::from_time_t(t - offset_secs) +
          std::chrono::duration_cast<WallTime::duration>(std::chrono::nanoseconds(frac_ns));
@@ -82,7 +84,8 @@ std::string human_duration(std::chrono::seconds d) {
   if (h < 48) return str(h) + "h";
   if (h < 24 * 8) return (h % 24 == 0) ? str(h / 24) + "d" : str(h / 24) + "d" + str(h % 24) + "h";
   if (h < 24 * 365 * 2) return str(h / 24) + "d";
-  if (h < 24 * 365 * 8) return str(h / 24 / 365) + "y" + str((h / 24) % 365) + "d";
+  if (h < 24 * 365 * 8)
+    return (h / 24) % 365 == 0 ? str(h / 24 / 365) + "y" : str(h / 24 / 365) + "y" + str((h / 24) % 365) + "d";
   return str(h / 24 / 365) + "y";
 }
 

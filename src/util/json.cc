@@ -5,7 +5,7 @@ namespace skiff {
 Result<Json> parse_json(std::string_view text) {
   try {
     return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
     return Error::bad_request(std::string("invalid JSON: ") + e.what());
   }
 }
