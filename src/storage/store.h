@@ -33,26 +33,35 @@ struct Event {
 
 struct RangeOptions {
   int64_t limit = 0;       // 0 = no limit
-  int64_t revision = 0;    // 0 = latest; else read as of that revision (ErrCompacted if older than compaction)
+  int64_t revision = 0;    // 0 = latest; else read as of that revision (Expired if older than compaction,
+                           // BadRequest if newer than the current revision)
   bool count_only = false;
 };
 
 struct RangeResult {
   std::vector<KeyValue> kvs;
-  int64_t revision = 0;  // store revision the read was served at
+  int64_t revision = 0;  // store revision the read was served at (opts.revision when given)
   bool more = false;     // limit cut the result
   int64_t count = 0;     // total keys in range
 };
 
-// Half-open key range [start, end). Use prefix_end(p) for "everything under p".
+// The smallest key greater than every key starting with prefix, or "" when none exists
+// (prefix empty or all 0xff bytes), which as a range end means unbounded.
 std::string prefix_end(std::string_view prefix);
+// Ranges are half-open, [start, end); an empty end means "no upper bound".
+bool key_in_range(std::string_view key, std::string_view start, std::string_view end);
 
-// Delivered in revision order, on the writer's thread, after the write is durable.
+// Delivered in revision order, on the writer's thread, after the write is durable; never
+// concurrently for one watch. Replayed events (after_revision < current) are delivered on the
+// thread calling watch(), before it returns. The callback must not call into the Store (it
+// would deadlock against other writers); it may destroy Watch handles, including its own.
 using WatchCallback = std::function<void(const std::vector<Event>&)>;
 
 class Watch {
  public:
-  virtual ~Watch() = default;  // destroying the handle cancels the watch
+  // Destroying the handle cancels the watch: once the destructor returns the callback is not
+  // running on another thread and will not be called again. Safe to outlive the Store.
+  virtual ~Watch() = default;
 };
 
 class Store {
@@ -74,16 +83,26 @@ class Store {
   virtual Result<std::unique_ptr<Watch>> watch(std::string_view start, std::string_view end, int64_t after_revision,
                                                WatchCallback callback) = 0;
 
-  // Forget history at or below revision; later watch/range at older revisions fail with Expired.
+  // Forget history below revision (the state as of revision is kept); later watch/range at older
+  // revisions fail with Expired. Expired if already compacted to revision, BadRequest if in the future.
   virtual Status compact(int64_t revision) = 0;
 
-  virtual int64_t current_revision() = 0;
-  virtual int64_t compacted_revision() = 0;
+  virtual int64_t current_revision() = 0;  // 1 for an empty store; the first write is revision 2
+  virtual int64_t compacted_revision() = 0;  // 0 until the first compaction
 };
 
 // Backends, chosen by name.
 std::unique_ptr<Store> new_memory_store();
-// Opens or creates a SQLite database (WAL). Acknowledged writes survive a crash of the process.
+struct SqliteOptions {
+  // false: synchronous=NORMAL. Every commit write()s its WAL frames before returning, so an
+  // acknowledged write survives kill -9 of the process, but not a power loss or kernel crash.
+  // true: synchronous=FULL, fsync on every commit: survives power loss, at a latency cost.
+  bool sync_full = false;
+};
+// Opens or creates a SQLite database (WAL; one store per file, guarded by "<path>.lock").
+// Acknowledged writes survive a crash of the process. This overload takes sync_full from the
+// environment: SKIFF_SQLITE_SYNC=full selects synchronous=FULL.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const SqliteOptions& options);
 
 }  // namespace skiff::storage
