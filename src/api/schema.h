@@ -51,6 +51,13 @@ struct PrinterColumn {
   int priority = 0;    // >0: only with -o wide
 };
 
+// One subresource as discovery reports it ("deployments/scale": autoscaling/v1 Scale).
+struct SubresourceInfo {
+  std::string name;  // "status", "scale", "log", ...
+  GroupVersionKind gvk;
+  std::vector<std::string> verbs;
+};
+
 struct ResourceInfo {
   GroupVersionKind gvk;
   std::string resource;  // plural
@@ -61,8 +68,18 @@ struct ResourceInfo {
   std::vector<std::string> categories;
   std::vector<std::string> verbs;
   std::vector<std::string> subresources;  // "status", "scale", ...
+  std::vector<SubresourceInfo> subresource_infos;  // same order as subresources
   const Schema* schema = nullptr;         // the kind's top-level schema
   std::string type_name;                  // "io.k8s.api.apps.v1.Deployment"
+  std::string list_type_name;             // "io.k8s.api.apps.v1.DeploymentList"
+
+  // "Deployment.apps", or "Pod" for the core group: how errors name the kind.
+  std::string qualified_kind() const { return gvk.group.empty() ? gvk.kind : gvk.kind + "." + gvk.group; }
+  const SubresourceInfo* find_subresource(std::string_view name) const {
+    for (const auto& s : subresource_infos)
+      if (s.name == name) return &s;
+    return nullptr;
+  }
 };
 
 enum class FieldValidation { kIgnore, kWarn, kStrict };
@@ -86,11 +103,21 @@ class SchemaRegistry {
   // container imagePullPolicy by tag, Service targetPort = port, ...). Idempotent.
   virtual void apply_defaults(const ResourceInfo& info, Json& obj) const = 0;
 
-  // Field types, required fields, enums; unknown fields per mode (Strict: 400 error with
-  // every unknown field named; Warn: appended to warnings; Ignore: nothing). Unknown fields
-  // are pruned from obj in every mode, as Kubernetes does for built-in kinds.
+  // Decoding then validation, as Kubernetes does for a write:
+  //  1. JSON types (400 BadRequest "... cannot be handled as a Deployment: json: cannot unmarshal
+  //     ..."), Secret data base64, unknown fields per mode (Strict: 400 error naming every unknown
+  //     field; Warn: appended to warnings; Ignore: nothing). Unknown fields and nulls are pruned
+  //     from obj in every mode, as Kubernetes does for built-in kinds; numeric quantities become
+  //     strings.
+  //  2. validate() on a defaulted copy of obj (so fields the defaults fill are not reported
+  //     missing); obj itself is not defaulted.
   virtual Status validate_and_prune(const ResourceInfo& info, Json& obj, FieldValidation mode,
                                     std::vector<std::string>* warnings) const = 0;
+
+  // Required fields, enums and the kind-specific rules (containers, selectors, ports, keys, ...)
+  // on an already decoded and defaulted object: 422 Invalid with one cause per problem, message
+  // 'Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1: must be ...'.
+  virtual Status validate(const ResourceInfo& info, const Json& obj) const = 0;
 };
 
 }  // namespace skiff::api
