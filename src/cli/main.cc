@@ -1,2 +1,29 @@
-#include <cstdio>
-int main() { std::puts("skiff: under construction"); return 1; }
+// skiff: the single binary. Subcommands parse flags and call the libraries.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Skiff: a lightweight Kubernetes-compatible container orchestrator.\n"
+               "Real kubectl and helm drive it unmodified."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("skiff ") + skiff::cli::kVersion);
+
+  skiff::cli::ServerFlags server_flags;
+  CLI::App* server = app.add_subcommand("server", "Run the control plane (API server and datastore)");
+  skiff::cli::add_server_flags(*server, server_flags);
+
+  CLI::App* version = app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+  if (server->parsed()) return skiff::cli::run_server(server_flags);
+  if (version->parsed()) {
+    std::cout << "skiff " << skiff::cli::kVersion << " (Kubernetes API v1.33)\n";
+    return 0;
+  }
+  return 0;
+}

@@ -1,0 +1,740 @@
+#include "apiserver/api_handler.h"
+
+#include <algorithm>
+
+#include "api/labels.h"
+#include "api/openapi.h"
+#include "api/patch.h"
+#include "api/protobuf.h"
+#include "apiserver/object_rules.h"
+#include "apiserver/tables.h"
+#include "util/strings.h"
+#include "util/yaml.h"
+
+namespace skiff::apiserver {
+namespace {
+
+constexpr const char* kJson = "application/json";
+constexpr const char* kTableContentType = "application/json;as=Table;v=v1;g=meta.k8s.io";
+
+enum class Rendering { kJson, kTable, kPartialMetadata, kProtobuf, kYaml };
+
+Rendering rendering_for(const std::string& accept) {
+  if (accept.empty()) return Rendering::kJson;
+  for (const auto& raw : split(accept, ',')) {
+    auto media = std::string(trim(raw));
+    auto params = split(media, ';');
+    std::string type(trim(params[0]));
+    std::string as;
+    for (size_t i = 1; i < params.size(); ++i) {
+      std::string p(trim(params[i]));
+      if (starts_with(p, "as=")) as = p.substr(3);
+    }
+    if (type == "application/json" || type == "*/*" || type == "application/*") {
+      if (as == "Table") return Rendering::kTable;
+      if (as == "PartialObjectMetadata" || as == "PartialObjectMetadataList") return Rendering::kPartialMetadata;
+      if (as.empty()) return Rendering::kJson;
+    }
+    if (type == "application/yaml" && as.empty()) return Rendering::kYaml;
+    if (type == "application/vnd.kubernetes.protobuf" && as.empty()) return Rendering::kProtobuf;
+  }
+  return Rendering::kJson;
+}
+
+std::string content_type_base(const std::string& ct) {
+  auto semi = ct.find(';');
+  return to_lower(trim(semi == std::string::npos ? ct : ct.substr(0, semi)));
+}
+
+Result<Json> decode_body(const HttpRequest& req) {
+  std::string ct = content_type_base(req.header("content-type"));
+  if (trim(req.body).empty()) return Error::bad_request("the request body must not be empty");
+  if (ct.empty() || ct == "application/json") return parse_json(req.body);
+  if (ct == "application/yaml" || ct == "application/x-yaml" || ct == "text/yaml") return parse_yaml(req.body);
+  if (ct == "application/vnd.kubernetes.protobuf") return api::decode_k8s_protobuf(req.body);
+  return Error::unsupported_media_type("the body of the request was in an unknown format - accepted media types "
+                                       "include: application/json, application/yaml, "
+                                       "application/vnd.kubernetes.protobuf");
+}
+
+Result<api::FieldValidation> field_validation(const HttpRequest& req) {
+  std::string v = req.query_or("fieldValidation");
+  if (v.empty() || v == "Warn") return api::FieldValidation::kWarn;
+  if (v == "Strict") return api::FieldValidation::kStrict;
+  if (v == "Ignore") return api::FieldValidation::kIgnore;
+  return Error::bad_request("fieldValidation must be one of Ignore, Warn, Strict; got \"" + v + "\"");
+}
+
+Result<bool> dry_run(const HttpRequest& req) {
+  for (const auto& [k, v] : req.query) {
+    if (k != "dryRun") continue;
+    if (v == "All") return true;
+    if (!v.empty()) return Error::bad_request("dryRun must be \"All\"; got \"" + v + "\"");
+  }
+  return false;
+}
+
+std::string quote_warning(const std::string& w) {
+  std::string out = "299 - \"";
+  for (char c : w) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::vector<std::pair<std::string, std::string>> warning_headers(const std::vector<std::string>& warnings) {
+  std::vector<std::pair<std::string, std::string>> h;
+  for (const auto& w : warnings) h.emplace_back("Warning", quote_warning(w));
+  return h;
+}
+
+Json partial_metadata(const Json& obj) {
+  return {{"kind", "PartialObjectMetadata"},
+          {"apiVersion", "meta.k8s.io/v1"},
+          {"metadata", obj.contains("metadata") ? obj["metadata"] : Json::object()}};
+}
+
+// The fields each kind can be selected on beyond metadata.name/namespace.
+bool field_supported(const api::ResourceInfo& r, const std::string& field) {
+  if (field == "metadata.name" || field == "metadata.namespace") return true;
+  const auto& g = r.gvk.group;
+  const auto& k = r.gvk.kind;
+  static const std::map<std::string, std::vector<std::string>> kCore = {
+      {"Pod",
+       {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork",
+        "status.phase", "status.podIP", "status.nominatedNodeName"}},
+      {"Event",
+       {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+        "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",
+        "reportingComponent", "source", "type"}},
+      {"Secret", {"type"}},
+      {"Node", {"spec.unschedulable"}},
+      {"Namespace", {"status.phase"}},
+      {"Service", {"spec.clusterIP", "spec.type"}},
+      {"ReplicationController", {"status.replicas"}},
+  };
+  static const std::map<std::string, std::vector<std::string>> kGroups = {
+      {"apps/ReplicaSet", {"status.replicas"}},
+      {"batch/Job", {"status.successful"}},
+      {"events.k8s.io/Event", {"regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid", "reason",
+                               "reportingController", "type"}},
+  };
+  const auto& table = g.empty() ? kCore : kGroups;
+  auto it = table.find(g.empty() ? k : g + "/" + k);
+  return it != table.end() && std::find(it->second.begin(), it->second.end(), field) != it->second.end();
+}
+
+Status check_field_selector(const api::ResourceInfo& r, const std::string& selector) {
+  if (selector.empty()) return ok_status();
+  SKIFF_ASSIGN_OR_RETURN(auto parsed, api::FieldSelector::parse(selector));
+  for (const auto& req : parsed.requirements())
+    if (!field_supported(r, req.field)) return Error::bad_request("field label not supported: " + req.field);
+  return ok_status();
+}
+
+std::string list_json(const api::ResourceInfo& r, const ListResult& list) {
+  Json meta = {{"resourceVersion", std::to_string(list.revision)}};
+  if (!list.continue_token.empty()) {
+    meta["continue"] = list.continue_token;
+    meta["remainingItemCount"] = list.remaining;
+  }
+  std::string out = "{\"apiVersion\":" + Json(r.gvk.api_version()).dump() + ",\"items\":[";
+  for (size_t i = 0; i < list.items.size(); ++i) {
+    if (i) out += ',';
+    out += list.items[i]->bytes;
+  }
+  out += "],\"kind\":" + Json(r.list_kind).dump() + ",\"metadata\":" + meta.dump() + "}";
+  return out;
+}
+
+}  // namespace
+
+HttpResponse status_response(const Error& e) {
+  Json status = {{"kind", "Status"},     {"apiVersion", "v1"},    {"metadata", Json::object()},
+                 {"status", "Failure"},  {"message", e.message}, {"reason", e.reason},
+                 {"code", e.code}};
+  Json details = Json::object();
+  if (!e.detail_name.empty()) details["name"] = e.detail_name;
+  if (!e.detail_group.empty()) details["group"] = e.detail_group;
+  if (!e.detail_kind.empty()) details["kind"] = e.detail_kind;
+  if (!e.causes.empty()) {
+    Json causes = Json::array();
+    for (const auto& c : e.causes) {
+      Json cj = {{"message", c.message}};
+      if (!c.type.empty()) cj["reason"] = c.type;
+      if (!c.field.empty()) cj["field"] = c.field;
+      causes.push_back(cj);
+    }
+    details["causes"] = causes;
+  }
+  if (e.retry_after_seconds) details["retryAfterSeconds"] = e.retry_after_seconds;
+  if (!details.empty()) status["details"] = details;
+  HttpResponse r;
+  r.status = e.code;
+  r.body = status.dump();
+  return r;
+}
+
+ApiHandler::ApiHandler(Registry& registry, const Clock& clock)
+    : registry_(registry), clock_(clock), discovery_(registry.schemas()) {}
+
+void ApiHandler::handle(HttpRequest& req, HttpExchange& ex) {
+  auto started = std::chrono::steady_clock::now();
+  RequestInfo info = parse_request_info(req);
+  int code = 200;
+  bool public_path = req.path == "/healthz" || req.path == "/livez" || req.path == "/readyz" ||
+                     req.path == "/version" || starts_with(req.path, "/healthz/") ||
+                     starts_with(req.path, "/livez/") || starts_with(req.path, "/readyz/");
+  if (!req.user.authenticated && !public_path) {
+    code = 401;
+    ex.respond(status_response(Error::unauthorized("Unauthorized")));
+  } else if (info.is_resource_request) {
+    handle_resource(req, info, ex, code);
+  } else {
+    handle_non_resource(req, ex, code);
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (info.verb != "watch")
+    metrics_.observe(info.is_resource_request ? info.verb : to_lower(req.method), info.group, info.resource, code,
+                     secs);
+}
+
+void ApiHandler::handle_non_resource(HttpRequest& req, HttpExchange& ex, int& code) {
+  auto text = [&](int status, std::string body) {
+    code = status;
+    HttpResponse r;
+    r.status = status;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = std::move(body);
+    ex.respond(std::move(r));
+  };
+  auto json = [&](std::string body, std::string content_type = kJson) {
+    HttpResponse r;
+    r.content_type = std::move(content_type);
+    r.body = std::move(body);
+    r.headers.emplace_back("Vary", "Accept");
+    ex.respond(std::move(r));
+  };
+  const std::string& p = req.path;
+  if (p == "/healthz" || p == "/livez" || starts_with(p, "/healthz/") || starts_with(p, "/livez/")) return text(200, "ok");
+  if (p == "/readyz" || starts_with(p, "/readyz/")) return ready() ? text(200, "ok") : text(500, "not ready");
+  if (p == "/version") {
+    return json(Json{{"major", "1"},
+                     {"minor", "33"},
+                     {"gitVersion", "v1.33.0+skiff"},
+                     {"gitCommit", "skiff"},
+                     {"gitTreeState", "clean"},
+                     {"buildDate", "2026-11-26T00:00:00Z"},
+                     {"goVersion", "go1.24.0"},
+                     {"compiler", "gc"},
+                     {"platform", "linux/amd64"}}
+                    .dump());
+  }
+  if (p == "/metrics") {
+    std::string out;
+    metrics_.render(out);
+    append_gauge(out, "apiserver_storage_objects_total", "Number of stored objects.",
+                 static_cast<double>(registry_.cache().object_count()));
+    append_gauge(out, "apiserver_registered_watchers", "Number of currently registered watchers.",
+                 static_cast<double>(registry_.cache().watcher_count()));
+    append_gauge(out, "etcd_current_revision", "Current datastore revision.",
+                 static_cast<double>(registry_.cache().revision()));
+    append_process_metrics(out);
+    HttpResponse r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = std::move(out);
+    return ex.respond(std::move(r));
+  }
+  if (starts_with(p, "/openapi/")) return handle_openapi(req, ex, code);
+
+  std::string path(p);
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  std::string accept = req.header("accept");
+  if (path == "/api" || path == "/apis") {
+    std::string v = Discovery::aggregated_version_requested(accept);
+    if (!v.empty())
+      return json(discovery_.aggregated(path == "/api", v),
+                  "application/json;g=apidiscovery.k8s.io;v=" + v + ";as=APIGroupDiscoveryList");
+    if (path == "/api") {
+      Json versions = Json::parse(discovery_.core_versions());
+      versions["serverAddressByClientCIDRs"][0]["serverAddress"] = server_address;
+      return json(versions.dump());
+    }
+    return json(discovery_.group_list());
+  }
+  auto parts = split(std::string_view(path).substr(1), '/');
+  if (parts.size() == 2 && parts[0] == "api") {
+    if (const std::string* doc = discovery_.resource_list("", parts[1])) return json(*doc);
+  } else if (parts.size() == 2 && parts[0] == "apis") {
+    if (const std::string* doc = discovery_.group(parts[1])) return json(*doc);
+  } else if (parts.size() == 3 && parts[0] == "apis") {
+    if (const std::string* doc = discovery_.resource_list(parts[1], parts[2])) return json(*doc);
+  }
+  code = 404;
+  ex.respond(status_response(Error::not_found("the server could not find the requested resource")));
+}
+
+void ApiHandler::handle_openapi(HttpRequest& req, HttpExchange& ex, int& code) {
+  std::call_once(openapi_once_, [&] {
+    const auto& schemas = registry_.schemas();
+    Json v2 = api::openapi_v2_document(schemas);
+    openapi_v2_json_ = v2.dump();
+    openapi_v2_proto_ = api::openapi_v2_protobuf(v2);
+    Json index = api::openapi_v3_index(schemas);
+    openapi_v3_index_ = index.dump();
+    for (auto& [path, _] : index["paths"].items()) {
+      auto parts = split(path, '/');
+      std::optional<Json> doc;
+      if (parts.size() == 2 && parts[0] == "api") doc = api::openapi_v3_document(schemas, "", parts[1]);
+      else if (parts.size() == 3) doc = api::openapi_v3_document(schemas, parts[1], parts[2]);
+      if (doc) openapi_v3_docs_[path] = doc->dump();
+    }
+  });
+  HttpResponse r;
+  const std::string& p = req.path;
+  if (p == "/openapi/v2") {
+    std::string accept = req.header("accept");
+    if (accept.find("application/com.github.proto-openapi.spec.v2") != std::string::npos &&
+        accept.find("protobuf") != std::string::npos) {
+      r.content_type = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+      r.body = openapi_v2_proto_;
+    } else {
+      r.body = openapi_v2_json_;
+    }
+    return ex.respond(std::move(r));
+  }
+  if (p == "/openapi/v3" || p == "/openapi/v3/") {
+    r.body = openapi_v3_index_;
+    return ex.respond(std::move(r));
+  }
+  if (starts_with(p, "/openapi/v3/")) {
+    auto it = openapi_v3_docs_.find(p.substr(strlen("/openapi/v3/")));
+    if (it != openapi_v3_docs_.end()) {
+      r.body = it->second;
+      r.headers.emplace_back("Cache-Control", "public, immutable");
+      return ex.respond(std::move(r));
+    }
+  }
+  code = 404;
+  ex.respond(status_response(Error::not_found("the server could not find the requested resource")));
+}
+
+void ApiHandler::send_object(HttpRequest& req, const api::ResourceInfo& r, const Json& obj, int status,
+                             HttpExchange& ex, const std::vector<std::string>& warnings) {
+  HttpResponse resp;
+  resp.status = status;
+  resp.headers = warning_headers(warnings);
+  std::string accept = req.header("accept");
+  switch (rendering_for(accept)) {
+    case Rendering::kTable: {
+      auto include = parse_include_object(req.query_or("includeObject"));
+      if (!include.ok()) return ex.respond(status_response(include.error()));
+      Json table = make_table(r, {&obj}, *include, clock_.now());
+      table["metadata"]["resourceVersion"] = get_string(obj.value("metadata", Json::object()), "resourceVersion");
+      resp.content_type = kTableContentType;
+      resp.body = table.dump();
+      break;
+    }
+    case Rendering::kPartialMetadata:
+      resp.content_type = "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io";
+      resp.body = partial_metadata(obj).dump();
+      break;
+    case Rendering::kYaml:
+      resp.content_type = "application/yaml";
+      resp.body = to_yaml(obj);
+      break;
+    case Rendering::kProtobuf:
+      if (accept.find("json") == std::string::npos && accept.find("*/*") == std::string::npos) {
+        auto pb = api::encode_k8s_protobuf(obj);
+        if (pb.ok()) {
+          resp.content_type = "application/vnd.kubernetes.protobuf";
+          resp.body = std::move(*pb);
+          break;
+        }
+      }
+      [[fallthrough]];
+    case Rendering::kJson:
+      resp.body = dump_json(obj);
+      break;
+  }
+  ex.respond(std::move(resp));
+}
+
+void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, HttpExchange& ex, int& code) {
+  auto fail = [&](const Error& e) {
+    code = e.code;
+    ex.respond(status_response(e));
+  };
+  const api::ResourceInfo* r = registry_.schemas().find_resource(info.group, info.version, info.resource);
+  if (!r) return fail(Error::not_found("the server could not find the requested resource"));
+  if (!r->namespaced && !info.namespace_.empty())
+    return fail(Error::not_found("the server could not find the requested resource"));
+  const std::string& sub = info.subresource;
+  if (!sub.empty() && !(sub == "status" && has_subresource(*r, "status")) &&
+      !(sub == "scale" && has_subresource(*r, "scale")))
+    return fail(Error::not_found("the server could not find the requested resource"));
+  if (std::find(r->verbs.begin(), r->verbs.end(), info.verb) == r->verbs.end() && sub.empty())
+    return fail(Error::method_not_allowed("the server does not allow this method on the requested resource"));
+
+  auto validation = field_validation(req);
+  if (!validation.ok()) return fail(validation.error());
+  auto dry = dry_run(req);
+  if (!dry.ok()) return fail(dry.error());
+  std::vector<std::string> warnings;
+  WriteOptions wopts;
+  wopts.dry_run = *dry;
+  wopts.field_validation = *validation;
+  wopts.field_manager = req.query_or("fieldManager");
+  wopts.warnings = &warnings;
+  const std::string& ns = info.namespace_;
+
+  if (info.verb == "list") return do_list(req, *r, info, ex, code);
+  if (info.verb == "watch") return do_watch(req, *r, info, ex, code);
+  if (info.verb == "deletecollection") return do_delete_collection(req, *r, info, ex, code);
+
+  if (info.verb == "get") {
+    if (sub == "scale") {
+      auto scale = registry_.get_scale(*r, ns, info.name);
+      if (!scale.ok()) return fail(scale.error());
+      HttpResponse resp;
+      resp.body = scale->dump();
+      return ex.respond(std::move(resp));
+    }
+    auto ref = registry_.get_cached(*r, ns, info.name);
+    if (!ref.ok()) return fail(ref.error());
+    if (rendering_for(req.header("accept")) == Rendering::kJson) {
+      HttpResponse resp;
+      resp.body = (*ref)->bytes;
+      return ex.respond(std::move(resp));
+    }
+    return send_object(req, *r, Json::parse((*ref)->bytes), 200, ex, warnings);
+  }
+
+  if (info.verb == "create") {
+    if (!info.name.empty() || !sub.empty())
+      return fail(Error::method_not_allowed("the server does not allow this method on the requested resource"));
+    auto body = decode_body(req);
+    if (!body.ok()) return fail(body.error());
+    auto created = registry_.create(*r, ns, std::move(*body), wopts);
+    if (!created.ok()) return fail(created.error());
+    code = 201;
+    return send_object(req, *r, *created, 201, ex, warnings);
+  }
+
+  if (info.verb == "update") {
+    auto body = decode_body(req);
+    if (!body.ok()) return fail(body.error());
+    Result<Json> updated = Error::internal("unreachable");
+    if (sub == "scale") {
+      updated = registry_.update_scale(*r, ns, info.name, *body, wopts);
+      if (!updated.ok()) return fail(updated.error());
+      HttpResponse resp;
+      resp.body = updated->dump();
+      return ex.respond(std::move(resp));
+    }
+    updated = registry_.update(*r, ns, info.name, std::move(*body), sub, wopts);
+    if (!updated.ok()) return fail(updated.error());
+    return send_object(req, *r, *updated, 200, ex, warnings);
+  }
+
+  if (info.verb == "patch") {
+    std::string ct = content_type_base(req.header("content-type"));
+    PatchType type;
+    if (ct == "application/json-patch+json") type = PatchType::kJson;
+    else if (ct == "application/merge-patch+json") type = PatchType::kMerge;
+    else if (ct == "application/strategic-merge-patch+json") type = PatchType::kStrategic;
+    else if (ct == "application/apply-patch+yaml" || ct == "application/apply-patch+cbor") type = PatchType::kApply;
+    else
+      return fail(Error::unsupported_media_type(
+          "the body of the request was in an unknown format - accepted media types include: "
+          "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
+          "application/strategic-merge-patch+json"));
+    if (sub == "scale") {
+      auto current = registry_.get_scale(*r, ns, info.name);
+      if (!current.ok()) return fail(current.error());
+      auto patch_doc = parse_json(req.body);
+      if (!patch_doc.ok()) return fail(patch_doc.error());
+      Result<Json> patched = type == PatchType::kJson ? api::apply_json_patch(*current, *patch_doc)
+                                                      : Result<Json>(api::apply_merge_patch(*current, *patch_doc));
+      if (!patched.ok()) return fail(patched.error());
+      auto updated = registry_.update_scale(*r, ns, info.name, *patched, wopts);
+      if (!updated.ok()) return fail(updated.error());
+      HttpResponse resp;
+      resp.body = updated->dump();
+      return ex.respond(std::move(resp));
+    }
+    auto patched = registry_.patch(*r, ns, info.name, type, req.body, sub, wopts);
+    if (!patched.ok()) return fail(patched.error());
+    return send_object(req, *r, *patched, 200, ex, warnings);
+  }
+
+  if (info.verb == "delete") {
+    Json body;
+    if (!trim(req.body).empty()) {
+      auto decoded = decode_body(req);
+      if (!decoded.ok()) return fail(decoded.error());
+      body = std::move(*decoded);
+    }
+    auto opts = DeleteOptions::from_json(body);
+    if (!opts.ok()) return fail(opts.error());
+    if (const std::string* g = req.query_param("gracePeriodSeconds")) {
+      try {
+        opts->grace_period_seconds = std::stoll(*g);
+      } catch (...) {
+        return fail(Error::bad_request("gracePeriodSeconds must be an integer"));
+      }
+    }
+    if (const std::string* p = req.query_param("propagationPolicy")) opts->propagation_policy = *p;
+    if (*dry) opts->dry_run = true;
+    auto result = registry_.remove(*r, ns, info.name, *opts);
+    if (!result.ok()) return fail(result.error());
+    if (!result->deleted || (r->gvk.group.empty() && r->gvk.kind == "Pod"))
+      return send_object(req, *r, result->object, 200, ex, warnings);
+    Json status = {{"kind", "Status"},
+                   {"apiVersion", "v1"},
+                   {"metadata", Json::object()},
+                   {"status", "Success"},
+                   {"details",
+                    {{"name", info.name},
+                     {"group", r->gvk.group},
+                     {"kind", r->resource},
+                     {"uid", get_string(result->object["metadata"], "uid")}}}};
+    HttpResponse resp;
+    resp.body = status.dump();
+    return ex.respond(std::move(resp));
+  }
+  fail(Error::method_not_allowed("the server does not allow this method on the requested resource"));
+}
+
+void ApiHandler::do_list(HttpRequest& req, const api::ResourceInfo& r, const RequestInfo& info, HttpExchange& ex,
+                         int& code) {
+  auto fail = [&](const Error& e) {
+    code = e.code;
+    ex.respond(status_response(e));
+  };
+  ListOptions opts;
+  opts.label_selector = req.query_or("labelSelector");
+  opts.field_selector = req.query_or("fieldSelector");
+  opts.continue_token = req.query_or("continue");
+  if (auto s = check_field_selector(r, opts.field_selector); !s.ok()) return fail(s.error());
+  if (const std::string* l = req.query_param("limit"); l && !l->empty()) {
+    try {
+      opts.limit = std::stoll(*l);
+    } catch (...) {
+      return fail(Error::bad_request("limit must be an integer"));
+    }
+  }
+  auto list = registry_.list(r, info.namespace_, opts);
+  if (!list.ok()) return fail(list.error());
+  HttpResponse resp;
+  switch (rendering_for(req.header("accept"))) {
+    case Rendering::kTable: {
+      auto include = parse_include_object(req.query_or("includeObject"));
+      if (!include.ok()) return fail(include.error());
+      std::vector<Json> objs;
+      objs.reserve(list->items.size());
+      for (const auto& ref : list->items) objs.push_back(Json::parse(ref->bytes));
+      std::vector<const Json*> ptrs;
+      for (const auto& o : objs) ptrs.push_back(&o);
+      Json table = make_table(r, ptrs, *include, clock_.now());
+      table["metadata"]["resourceVersion"] = std::to_string(list->revision);
+      if (!list->continue_token.empty()) {
+        table["metadata"]["continue"] = list->continue_token;
+        table["metadata"]["remainingItemCount"] = list->remaining;
+      }
+      resp.content_type = kTableContentType;
+      resp.body = table.dump();
+      break;
+    }
+    case Rendering::kPartialMetadata: {
+      Json items = Json::array();
+      for (const auto& ref : list->items) items.push_back(partial_metadata(Json::parse(ref->bytes)));
+      Json meta = {{"resourceVersion", std::to_string(list->revision)}};
+      if (!list->continue_token.empty()) meta["continue"] = list->continue_token;
+      resp.content_type = "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io";
+      resp.body = Json{{"kind", "PartialObjectMetadataList"}, {"apiVersion", "meta.k8s.io/v1"}, {"metadata", meta},
+                       {"items", items}}
+                      .dump();
+      break;
+    }
+    case Rendering::kYaml:
+      resp.content_type = "application/yaml";
+      resp.body = to_yaml(Json::parse(list_json(r, *list)));
+      break;
+    default:
+      resp.body = list_json(r, *list);
+  }
+  ex.respond(std::move(resp));
+}
+
+void ApiHandler::do_delete_collection(HttpRequest& req, const api::ResourceInfo& r, const RequestInfo& info,
+                                      HttpExchange& ex, int& code) {
+  auto fail = [&](const Error& e) {
+    code = e.code;
+    ex.respond(status_response(e));
+  };
+  ListOptions lopts;
+  lopts.label_selector = req.query_or("labelSelector");
+  lopts.field_selector = req.query_or("fieldSelector");
+  if (auto s = check_field_selector(r, lopts.field_selector); !s.ok()) return fail(s.error());
+  Json body;
+  if (!trim(req.body).empty()) {
+    auto decoded = decode_body(req);
+    if (!decoded.ok()) return fail(decoded.error());
+    body = std::move(*decoded);
+  }
+  auto opts = DeleteOptions::from_json(body);
+  if (!opts.ok()) return fail(opts.error());
+  if (const std::string* p = req.query_param("propagationPolicy")) opts->propagation_policy = *p;
+  auto dry = dry_run(req);
+  if (!dry.ok()) return fail(dry.error());
+  if (*dry) opts->dry_run = true;
+  auto list = registry_.list(r, info.namespace_, lopts);
+  if (!list.ok()) return fail(list.error());
+  std::string items;
+  for (const auto& ref : list->items) {
+    auto res = registry_.remove(r, ref->namespace_, ref->name, *opts);
+    if (!res.ok() && res.error().code != 404) return fail(res.error());
+    if (res.ok()) {
+      if (!items.empty()) items += ',';
+      items += dump_json(res->object);
+    }
+  }
+  HttpResponse resp;
+  resp.body = "{\"apiVersion\":" + Json(r.gvk.api_version()).dump() + ",\"items\":[" + items +
+              "],\"kind\":" + Json(r.list_kind).dump() + ",\"metadata\":{}}";
+  ex.respond(std::move(resp));
+}
+
+void ApiHandler::do_watch(HttpRequest& req, const api::ResourceInfo& r, const RequestInfo& info, HttpExchange& ex,
+                          int& code) {
+  auto fail = [&](const Error& e) {
+    code = e.code;
+    ex.respond(status_response(e));
+  };
+  std::string label_text = req.query_or("labelSelector");
+  std::string field_text = req.query_or("fieldSelector");
+  if (!info.name.empty()) field_text = field_text.empty() ? "metadata.name=" + info.name
+                                                          : field_text + ",metadata.name=" + info.name;
+  if (auto s = check_field_selector(r, field_text); !s.ok()) return fail(s.error());
+  auto labels = api::LabelSelector::parse(label_text);
+  if (!labels.ok()) return fail(labels.error());
+  auto fields = api::FieldSelector::parse(field_text);
+  if (!fields.ok()) return fail(fields.error());
+
+  std::string rv = req.query_or("resourceVersion");
+  bool send_initial = req.query_or("sendInitialEvents") == "true";
+  bool bookmarks = req.query_or("allowWatchBookmarks") == "true";
+  if (send_initial && !bookmarks)
+    return fail(Error::invalid("sendInitialEvents is only supported with allowWatchBookmarks=true"));
+  int64_t from = 0;
+  if (!rv.empty()) {
+    try {
+      from = std::stoll(rv);
+    } catch (...) {
+      return fail(Error::bad_request("invalid resource version \"" + rv + "\""));
+    }
+  }
+  bool initial_state = send_initial || rv.empty() || rv == "0";
+  int64_t timeout_seconds = 1800;
+  if (const std::string* t = req.query_param("timeoutSeconds"); t && !t->empty()) {
+    try {
+      timeout_seconds = std::stoll(*t);
+    } catch (...) {
+      return fail(Error::bad_request("timeoutSeconds must be an integer"));
+    }
+  }
+  Rendering rendering = rendering_for(req.header("accept"));
+  auto include = parse_include_object(req.query_or("includeObject"));
+  if (!include.ok()) return fail(include.error());
+
+  int64_t start_revision = 0;
+  auto watcher = registry_.cache().watch(resource_prefix(r, info.namespace_), from, initial_state, &start_revision);
+  if (!watcher.ok()) {
+    // Kubernetes answers an expired watch with 200 and an ERROR event carrying the 410 Status.
+    auto& stream = ex.start_stream(200, kJson, {});
+    HttpResponse st = status_response(watcher.error());
+    stream.write("{\"type\":\"ERROR\",\"object\":" + st.body + "}\n");
+    return;
+  }
+  std::shared_ptr<Watcher> w = *watcher;
+  auto& stream = ex.start_stream(200, rendering == Rendering::kTable ? kTableContentType : kJson, {});
+
+  auto matches = [&](const ObjectRef& obj) {
+    if (!obj) return false;
+    if (!labels->empty() && !labels->matches(obj->labels)) return false;
+    if (!fields->empty() && !fields->matches([&](std::string_view f) -> std::optional<std::string> {
+          if (const std::string* v = obj->field(f)) return *v;
+          return std::string();
+        }))
+      return false;
+    return true;
+  };
+  auto render = [&](const char* type, const ObjectRef& obj) -> std::string {
+    std::string body;
+    if (rendering == Rendering::kTable) {
+      Json o = Json::parse(obj->bytes);
+      Json table = make_table(r, {&o}, *include, clock_.now());
+      table["metadata"]["resourceVersion"] = std::to_string(obj->resource_version);
+      body = table.dump();
+    } else if (rendering == Rendering::kPartialMetadata) {
+      body = partial_metadata(Json::parse(obj->bytes)).dump();
+    } else {
+      body = obj->bytes;
+    }
+    return std::string("{\"type\":\"") + type + "\",\"object\":" + body + "}\n";
+  };
+  auto bookmark = [&](int64_t revision, bool initial_end) {
+    Json meta = {{"resourceVersion", std::to_string(revision)}};
+    if (initial_end) meta["annotations"] = {{"k8s.io/initial-events-end", "true"}};
+    Json obj = {{"kind", r.gvk.kind}, {"apiVersion", r.gvk.api_version()}, {"metadata", meta}};
+    return "{\"type\":\"BOOKMARK\",\"object\":" + obj.dump() + "}\n";
+  };
+
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  auto next_bookmark = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool initial_pending = send_initial;
+  int64_t last_revision = start_revision;
+  size_t initial_remaining = 0;
+  std::vector<CacheEvent> events;
+  bool first_batch = true;
+  while (std::chrono::steady_clock::now() < deadline) {
+    events.clear();
+    bool open = w->wait(events, std::chrono::milliseconds(first_batch ? 0 : 1000));
+    if (first_batch && initial_state) {
+      // The initial ADDED events were queued at registration; everything up to start_revision is initial state.
+      initial_remaining = events.size();
+    }
+    std::string out;
+    for (size_t i = 0; i < events.size(); ++i) {
+      const auto& e = events[i];
+      bool now_matches = e.type != CacheEvent::Type::kDeleted && matches(e.object);
+      bool was_matching = e.prev && matches(e.prev);
+      if (e.type == CacheEvent::Type::kDeleted) was_matching = matches(e.prev ? e.prev : e.object);
+      const char* type = nullptr;
+      if (e.type == CacheEvent::Type::kAdded) type = now_matches ? "ADDED" : nullptr;
+      else if (e.type == CacheEvent::Type::kModified)
+        type = now_matches ? (was_matching ? "MODIFIED" : "ADDED") : (was_matching ? "DELETED" : nullptr);
+      else type = was_matching ? "DELETED" : nullptr;
+      if (type) out += render(type, e.object);
+      last_revision = std::max(last_revision, e.revision);
+      if (initial_remaining > 0) --initial_remaining;
+    }
+    if (initial_pending && initial_remaining == 0) {
+      out += bookmark(start_revision, true);
+      initial_pending = false;
+    }
+    first_batch = false;
+    if (!out.empty() && !stream.write(out)) break;
+    if (!open) break;
+    if (bookmarks && std::chrono::steady_clock::now() >= next_bookmark) {
+      if (!stream.write(bookmark(std::max(last_revision, registry_.cache().revision()), false))) break;
+      next_bookmark = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    }
+    if (stream.client_gone()) break;
+  }
+  registry_.cache().stop_watching(w);
+}
+
+}  // namespace skiff::apiserver

@@ -1,0 +1,168 @@
+#include "apiserver/api_server.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "apiserver/api_handler.h"
+#include "apiserver/http_server.h"
+#include "apiserver/namespace_finalizer.h"
+#include "apiserver/pki.h"
+#include "apiserver/registry.h"
+#include "apiserver/watch_cache.h"
+#include "storage/store.h"
+#include "util/log.h"
+
+namespace skiff::apiserver {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kKubernetesServiceIP = "10.43.0.1";
+const char* const kSystemNamespaces[] = {"default", "kube-system", "kube-public", "kube-node-lease"};
+
+// The objects every cluster starts with: system namespaces and the kubernetes Service.
+Status bootstrap(Registry& registry, uint16_t port) {
+  const auto& schemas = registry.schemas();
+  const api::ResourceInfo* namespaces = schemas.find_resource("", "v1", "namespaces");
+  for (const char* ns : kSystemNamespaces) {
+    if (registry.get_cached(*namespaces, "", ns).ok()) continue;
+    Json obj = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}};
+    auto created = registry.create(*namespaces, "", std::move(obj), {});
+    if (!created.ok() && created.error().reason != "AlreadyExists") return std::move(created).error();
+  }
+  const api::ResourceInfo* services = schemas.find_resource("", "v1", "services");
+  if (!registry.get_cached(*services, "default", "kubernetes").ok()) {
+    Json svc = {{"apiVersion", "v1"},
+                {"kind", "Service"},
+                {"metadata",
+                 {{"name", "kubernetes"},
+                  {"namespace", "default"},
+                  {"labels", {{"component", "apiserver"}, {"provider", "kubernetes"}}}}},
+                {"spec",
+                 {{"clusterIP", kKubernetesServiceIP},
+                  {"type", "ClusterIP"},
+                  {"sessionAffinity", "None"},
+                  {"ports", {{{"name", "https"}, {"port", 443}, {"protocol", "TCP"}, {"targetPort", port}}}}}}};
+    auto created = registry.create(*services, "default", std::move(svc), {});
+    if (!created.ok() && created.error().reason != "AlreadyExists") return std::move(created).error();
+  }
+  return ok_status();
+}
+
+// Plain HTTP needs no credentials: the kubeconfig only names the server.
+Status write_plain_kubeconfig(const std::string& path, const std::string& url) {
+  std::error_code ec;
+  auto parent = fs::path(path).parent_path();
+  if (!parent.empty()) fs::create_directories(parent, ec);
+  std::string text = "apiVersion: v1\nkind: Config\nclusters:\n- name: skiff\n  cluster:\n    server: " + url +
+                     "\ncontexts:\n- name: skiff\n  context:\n    cluster: skiff\n    user: skiff\n"
+                     "current-context: skiff\nusers:\n- name: skiff\n  user: {}\n";
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  if (!out) return Error::internal("cannot write " + path);
+  return ok_status();
+}
+
+class ApiServerImpl final : public ApiServer {
+ public:
+  explicit ApiServerImpl(ApiServerOptions options) : options_(std::move(options)) {}
+  ~ApiServerImpl() override { stop(); }
+
+  Status start() {
+    std::error_code ec;
+    fs::create_directories(options_.data_dir, ec);
+    if (ec) return Error::internal("cannot create data dir " + options_.data_dir + ": " + ec.message());
+    fs::permissions(options_.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+
+    if (options_.datastore == "memory") {
+      store_ = storage::new_memory_store();
+    } else if (options_.datastore == "sqlite") {
+      fs::create_directories(options_.data_dir + "/db", ec);
+      SKIFF_ASSIGN_OR_RETURN(store_, storage::open_sqlite_store(options_.data_dir + "/db/state.db"));
+    } else {
+      return Error::bad_request("unknown datastore \"" + options_.datastore + "\" (supported: sqlite, memory)");
+    }
+    cache_ = std::make_unique<WatchCache>(*store_);
+    SKIFF_TRY(cache_->start());
+    registry_ = std::make_unique<Registry>(*store_, *cache_, api::SchemaRegistry::builtin(), SystemClock::instance());
+    handler_ = std::make_unique<ApiHandler>(*registry_, SystemClock::instance());
+    handler_->ready = [this] { return ready_.load(); };
+
+    HttpServerOptions http;
+    http.host = options_.listen_host;
+    http.port = options_.port;
+    http.tls = options_.tls;
+    if (options_.tls) {
+      std::vector<std::string> hosts = options_.tls_sans;
+      hosts.push_back(kKubernetesServiceIP);  // pods reach the API server through the kubernetes Service
+      if (options_.listen_host != "0.0.0.0" && options_.listen_host != "::") hosts.push_back(options_.listen_host);
+      SKIFF_TRY(ensure_server_pki(options_.data_dir, hosts));
+      PkiFiles pki = PkiFiles::in(options_.data_dir);
+      http.tls_files = {pki.server_cert, pki.server_key, pki.ca_cert};
+    } else if (options_.listen_host != "127.0.0.1" && options_.listen_host != "localhost" &&
+               options_.listen_host != "::1") {
+      return Error::bad_request("plain HTTP is only served on loopback; use TLS to listen on " +
+                                options_.listen_host);
+    }
+    SKIFF_ASSIGN_OR_RETURN(http_, start_http_server(http, *handler_));
+    handler_->server_address = client_host() + ":" + std::to_string(http_->port());
+
+    SKIFF_TRY(bootstrap(*registry_, http_->port()));
+    namespaces_ = std::make_unique<NamespaceFinalizer>(*registry_);
+    namespaces_->start();
+
+    std::vector<std::string> paths = options_.write_kubeconfig;
+    paths.insert(paths.begin(), options_.data_dir + "/admin.kubeconfig");
+    for (const auto& p : paths) {
+      if (options_.tls) SKIFF_TRY(write_kubeconfig(p, url(), options_.data_dir));
+      else SKIFF_TRY(write_plain_kubeconfig(p, url()));
+    }
+    ready_ = true;
+    log::info("apiserver", "serving on " + url() + " (datastore " + options_.datastore + ", data " +
+                               options_.data_dir + ")");
+    return ok_status();
+  }
+
+  uint16_t port() const override { return http_ ? http_->port() : 0; }
+  std::string url() const override {
+    return std::string(options_.tls ? "https://" : "http://") + client_host() + ":" + std::to_string(port());
+  }
+  Registry& registry() override { return *registry_; }
+
+  void stop() override {
+    ready_ = false;
+    if (namespaces_) namespaces_->stop();
+    if (http_) http_->stop();
+  }
+
+ private:
+  std::string client_host() const {
+    const auto& h = options_.listen_host;
+    if (h == "0.0.0.0" || h.empty()) return "127.0.0.1";
+    if (h == "::") return "[::1]";
+    if (h.find(':') != std::string::npos) return "[" + h + "]";
+    return h;
+  }
+
+  ApiServerOptions options_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<WatchCache> cache_;
+  std::unique_ptr<Registry> registry_;
+  std::unique_ptr<ApiHandler> handler_;
+  std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<NamespaceFinalizer> namespaces_;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& options) {
+  auto server = std::make_unique<ApiServerImpl>(options);
+  SKIFF_TRY(server->start());
+  return std::unique_ptr<ApiServer>(std::move(server));
+}
+
+}  // namespace skiff::apiserver

@@ -1,0 +1,69 @@
+// The API server's view of HTTP, free of Beast: a parsed request, a response, and a
+// stream for long-running responses (watch, log follow). http_server.cc adapts Beast to it.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace skiff::apiserver {
+
+struct UserInfo {
+  std::string name;                 // "admin", "system:anonymous"
+  std::vector<std::string> groups;  // "system:masters", "system:authenticated"
+  bool authenticated = false;
+};
+
+struct HttpRequest {
+  std::string method;
+  std::string path;       // decoded path without query
+  std::string raw_query;
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::map<std::string, std::string> headers;              // lower-case names
+  std::string body;
+  UserInfo user;
+
+  const std::string* query_param(std::string_view name) const;
+  std::string query_or(std::string_view name, std::string_view fallback = "") const;
+  const std::string& header(std::string_view lower_name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// A chunked response kept open by the handler.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Sends one chunk (flushed). False when the client went away.
+  virtual bool write(std::string_view chunk) = 0;
+  // True when the peer closed its side (checked without blocking).
+  virtual bool client_gone() = 0;
+};
+
+class HttpExchange {
+ public:
+  virtual ~HttpExchange() = default;
+  virtual void respond(HttpResponse response) = 0;
+  // Starts a chunked response; the stream lives until the handler returns.
+  virtual ResponseStream& start_stream(int status, const std::string& content_type,
+                                       const std::vector<std::pair<std::string, std::string>>& headers) = 0;
+};
+
+class HttpHandler {
+ public:
+  virtual ~HttpHandler() = default;
+  // Called on the connection's thread; may block (a watch does until it ends).
+  virtual void handle(HttpRequest& request, HttpExchange& exchange) = 0;
+};
+
+// Parses "a=1&b=x%20y" into decoded pairs.
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view raw);
+
+}  // namespace skiff::apiserver

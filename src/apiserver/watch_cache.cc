@@ -1,0 +1,219 @@
+#include "apiserver/watch_cache.h"
+
+#include <algorithm>
+
+#include "util/strings.h"
+
+namespace skiff::apiserver {
+namespace {
+
+constexpr size_t kWatcherQueueLimit = 20000;
+
+// Fields Kubernetes lets clients select on, across kinds; the request layer decides which
+// are allowed for a given resource.
+const char* const kSelectableFields[] = {
+    "spec.nodeName",           "spec.restartPolicy",        "spec.schedulerName",
+    "spec.serviceAccountName", "spec.hostNetwork",          "status.phase",
+    "status.podIP",            "status.nominatedNodeName",  "type",
+    "reason",                  "source",                    "reportingComponent",
+    "involvedObject.kind",     "involvedObject.namespace",  "involvedObject.name",
+    "involvedObject.uid",      "involvedObject.apiVersion", "involvedObject.resourceVersion",
+    "involvedObject.fieldPath", "spec.unschedulable",       "spec.clusterIP",
+    "spec.type",               "status.replicas",           "status.successful",
+    "spec.signerName",         "regarding.kind",            "regarding.name",
+    "regarding.namespace",     "regarding.uid",             "reportingController",
+};
+
+std::string scalar_string(const Json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number()) return v.dump();
+  return "";
+}
+
+}  // namespace
+
+const std::string* CachedObject::field(std::string_view name) const {
+  if (name == "metadata.name") return &this->name;
+  if (name == "metadata.namespace") return &namespace_;
+  for (const auto& [k, v] : fields)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+bool Watcher::wait(std::vector<CacheEvent>& out, std::chrono::milliseconds timeout) {
+  std::unique_lock lk(mu_);
+  cv_.wait_for(lk, timeout, [&] { return closed_ || !queue_.empty(); });
+  while (!queue_.empty()) {
+    out.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return !closed_ || !out.empty();
+}
+
+void Watcher::close() {
+  std::lock_guard lk(mu_);
+  closed_ = true;
+  cv_.notify_all();
+}
+
+void Watcher::push(const CacheEvent& e) {
+  std::lock_guard lk(mu_);
+  if (closed_) return;
+  if (queue_.size() >= kWatcherQueueLimit) {  // a consumer this slow must relist
+    closed_ = true;
+    queue_.clear();
+  } else {
+    queue_.push_back(e);
+  }
+  cv_.notify_all();
+}
+
+WatchCache::WatchCache(storage::Store& store, size_t history_limit) : store_(store), history_limit_(history_limit) {}
+
+WatchCache::~WatchCache() {
+  store_watch_.reset();
+  std::lock_guard lk(mu_);
+  for (auto& w : watchers_) w->close();
+}
+
+ObjectRef WatchCache::make_object(const std::string& key, std::string_view value, int64_t revision) {
+  auto obj = std::make_shared<CachedObject>();
+  obj->key = key;
+  obj->resource_version = revision;
+  Json j = Json::parse(value, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    obj->bytes = std::string(value);
+    return obj;
+  }
+  Json& meta = j["metadata"];
+  if (!meta.is_object()) meta = Json::object();
+  meta["resourceVersion"] = std::to_string(revision);
+  obj->name = get_string(meta, "name");
+  obj->namespace_ = get_string(meta, "namespace");
+  if (auto it = meta.find("labels"); it != meta.end() && it->is_object()) obj->labels = *it;
+  for (const char* f : kSelectableFields) {
+    if (const Json* v = find_path(j, f); v && !v->is_null() && !v->is_object() && !v->is_array())
+      obj->fields.emplace_back(f, scalar_string(*v));
+  }
+  obj->bytes = dump_json(j);
+  return obj;
+}
+
+Status WatchCache::start() {
+  const std::string start = "/registry/";
+  const std::string end = storage::prefix_end(start);
+  SKIFF_ASSIGN_OR_RETURN(auto snapshot, store_.range(start, end, {}));
+  {
+    std::lock_guard lk(mu_);
+    for (const auto& kv : snapshot.kvs) objects_[kv.key] = make_object(kv.key, kv.value, kv.mod_revision);
+    revision_ = snapshot.revision;
+    oldest_revision_ = snapshot.revision;
+  }
+  SKIFF_ASSIGN_OR_RETURN(store_watch_, store_.watch(start, end, snapshot.revision,
+                                                    [this](const std::vector<storage::Event>& ev) { apply(ev); }));
+  return ok_status();
+}
+
+void WatchCache::apply(const std::vector<storage::Event>& events) {
+  std::vector<CacheEvent> applied;
+  applied.reserve(events.size());
+  for (const auto& e : events) {
+    CacheEvent ce;
+    ce.revision = e.kv.mod_revision;
+    if (e.type == storage::Event::Type::kPut) {
+      ce.type = e.is_create() ? CacheEvent::Type::kAdded : CacheEvent::Type::kModified;
+      ce.object = make_object(e.kv.key, e.kv.value, e.kv.mod_revision);
+    } else {
+      ce.type = CacheEvent::Type::kDeleted;
+      std::string_view last = e.prev ? std::string_view(e.prev->value) : std::string_view(e.kv.value);
+      ce.object = make_object(e.kv.key, last, e.kv.mod_revision);
+    }
+    applied.push_back(std::move(ce));
+  }
+  std::lock_guard lk(mu_);
+  for (auto& ce : applied) {
+    auto it = objects_.find(ce.object->key);
+    if (it != objects_.end()) ce.prev = it->second;
+    if (ce.type == CacheEvent::Type::kDeleted) {
+      if (it != objects_.end()) objects_.erase(it);
+    } else if (it != objects_.end()) {
+      it->second = ce.object;
+    } else {
+      objects_.emplace(ce.object->key, ce.object);
+    }
+    for (auto& w : watchers_)
+      if (starts_with(ce.object->key, w->prefix_)) w->push(ce);
+    history_.push_back(ce);
+    revision_ = std::max(revision_, ce.revision);
+  }
+  while (history_.size() > history_limit_) {
+    oldest_revision_ = history_.front().revision;
+    history_.pop_front();
+  }
+  revision_cv_.notify_all();
+}
+
+std::vector<ObjectRef> WatchCache::list(const std::string& prefix, int64_t* revision) const {
+  std::vector<ObjectRef> out;
+  std::lock_guard lk(mu_);
+  for (auto it = objects_.lower_bound(prefix); it != objects_.end() && starts_with(it->first, prefix); ++it)
+    out.push_back(it->second);
+  if (revision) *revision = revision_;
+  return out;
+}
+
+ObjectRef WatchCache::get(const std::string& key) const {
+  std::lock_guard lk(mu_);
+  auto it = objects_.find(key);
+  return it == objects_.end() ? nullptr : it->second;
+}
+
+Result<std::shared_ptr<Watcher>> WatchCache::watch(const std::string& prefix, int64_t from_revision,
+                                                   bool initial_state, int64_t* start_revision) {
+  auto w = std::make_shared<Watcher>();
+  w->prefix_ = prefix;
+  std::lock_guard lk(mu_);
+  if (initial_state) {
+    for (auto it = objects_.lower_bound(prefix); it != objects_.end() && starts_with(it->first, prefix); ++it)
+      w->queue_.push_back(CacheEvent{CacheEvent::Type::kAdded, it->second, nullptr, it->second->resource_version});
+  } else {
+    if (from_revision < oldest_revision_) {
+      return Error::expired("too old resource version: " + std::to_string(from_revision) + " (" +
+                            std::to_string(oldest_revision_ + 1) + ")");
+    }
+    for (const auto& e : history_)
+      if (e.revision > from_revision && starts_with(e.object->key, prefix)) w->queue_.push_back(e);
+  }
+  if (start_revision) *start_revision = revision_;
+  watchers_.push_back(w);
+  return w;
+}
+
+void WatchCache::stop_watching(const std::shared_ptr<Watcher>& w) {
+  w->close();
+  std::lock_guard lk(mu_);
+  watchers_.erase(std::remove(watchers_.begin(), watchers_.end(), w), watchers_.end());
+}
+
+void WatchCache::wait_for_revision(int64_t rev) {
+  std::unique_lock lk(mu_);
+  revision_cv_.wait_for(lk, std::chrono::seconds(5), [&] { return revision_ >= rev; });
+}
+
+int64_t WatchCache::revision() const {
+  std::lock_guard lk(mu_);
+  return revision_;
+}
+
+size_t WatchCache::object_count() const {
+  std::lock_guard lk(mu_);
+  return objects_.size();
+}
+
+size_t WatchCache::watcher_count() const {
+  std::lock_guard lk(mu_);
+  return watchers_.size();
+}
+
+}  // namespace skiff::apiserver

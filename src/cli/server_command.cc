@@ -1,0 +1,87 @@
+#include <CLI/CLI.hpp>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "apiserver/api_server.h"
+#include "cli/commands.h"
+#include "util/log.h"
+
+namespace skiff::cli {
+
+std::string default_data_dir() {
+  if (const char* d = std::getenv("SKIFF_DATA_DIR"); d && *d) return d;
+  if (geteuid() == 0) return "/var/lib/skiff";
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/skiff";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/skiff";
+  return "./skiff-data";
+}
+
+void add_server_flags(CLI::App& app, ServerFlags& f) {
+  f.data_dir = default_data_dir();
+  app.add_option("--data-dir", f.data_dir, "Directory for the datastore, TLS material and admin.kubeconfig")
+      ->capture_default_str();
+  app.add_option("--listen", f.listen, "Address to serve the API on (HOST:PORT; port 0 picks a free one)")
+      ->capture_default_str();
+  app.add_option("--datastore", f.datastore, "Datastore backend: sqlite (durable, default) or memory")
+      ->check(CLI::IsMember({"sqlite", "memory"}))
+      ->capture_default_str();
+  app.add_option("--write-kubeconfig", f.write_kubeconfig,
+                 "Also write the admin kubeconfig to this path (repeatable); always written to DATA_DIR/admin.kubeconfig");
+  app.add_option("--tls-san", f.tls_san, "Extra host name or IP for the serving certificate (repeatable)");
+  app.add_flag("--insecure-plain-http", f.plain_http,
+               "Serve plain HTTP without authentication (loopback addresses only; for debugging)");
+  app.add_flag("-v", f.verbosity, "More verbose logs");
+}
+
+int run_server(const ServerFlags& f) {
+  if (f.verbosity > 0) log::set_level(log::Level::kDebug);
+  apiserver::ApiServerOptions opts;
+  opts.data_dir = f.data_dir;
+  opts.datastore = f.datastore;
+  opts.write_kubeconfig = f.write_kubeconfig;
+  opts.tls_sans = f.tls_san;
+  opts.tls = !f.plain_http;
+  auto colon = f.listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "skiff server: --listen must be HOST:PORT, got \"" << f.listen << "\"\n";
+    return 2;
+  }
+  opts.listen_host = f.listen.substr(0, colon);
+  if (opts.listen_host.size() > 2 && opts.listen_host.front() == '[') opts.listen_host = opts.listen_host.substr(1, opts.listen_host.size() - 2);
+  try {
+    int port = std::stoi(f.listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    opts.port = static_cast<uint16_t>(port);
+  } catch (...) {
+    std::cerr << "skiff server: invalid port in --listen \"" << f.listen << "\"\n";
+    return 2;
+  }
+
+  // Block termination signals before threads start so only sigwait sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto server = apiserver::ApiServer::start(opts);
+  if (!server.ok()) {
+    std::cerr << "skiff server: " << server.error().message << "\n";
+    return 1;
+  }
+  if (opts.tls) {
+    std::cerr << "skiff server: ready. Use it with:\n  export KUBECONFIG=" << f.data_dir << "/admin.kubeconfig\n";
+  }
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log::info("server", std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+  (*server)->stop();
+  return 0;
+}
+
+}  // namespace skiff::cli

@@ -1,0 +1,93 @@
+#include "apiserver/watch_cache.h"
+
+#include <gtest/gtest.h>
+
+namespace skiff::apiserver {
+namespace {
+
+std::string obj(const std::string& name, const std::string& label = "a") {
+  return R"({"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":")" + name +
+         R"(","namespace":"ns","labels":{"l":")" + label + R"("}}})";
+}
+
+TEST(WatchCache, LoadsExistingObjectsAndSetsResourceVersion) {
+  auto store = storage::new_memory_store();
+  ASSERT_TRUE(store->create("/registry/core/configmaps/ns/a", obj("a")).ok());
+  WatchCache cache(*store);
+  ASSERT_TRUE(cache.start().ok());
+  auto ref = cache.get("/registry/core/configmaps/ns/a");
+  ASSERT_NE(ref, nullptr);
+  EXPECT_EQ(ref->name, "a");
+  EXPECT_EQ(ref->namespace_, "ns");
+  EXPECT_EQ(Json::parse(ref->bytes)["metadata"]["resourceVersion"], std::to_string(ref->resource_version));
+  EXPECT_EQ(ref->labels["l"], "a");
+}
+
+TEST(WatchCache, FollowsWritesAndListsByPrefix) {
+  auto store = storage::new_memory_store();
+  WatchCache cache(*store);
+  ASSERT_TRUE(cache.start().ok());
+  auto kv = store->create("/registry/core/configmaps/ns/a", obj("a"));
+  ASSERT_TRUE(kv.ok());
+  ASSERT_TRUE(store->create("/registry/core/configmaps/other/b", obj("b")).ok());
+  cache.wait_for_revision(store->current_revision());
+  int64_t rev = 0;
+  auto items = cache.list("/registry/core/configmaps/ns/", &rev);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(rev, store->current_revision());
+  EXPECT_EQ(cache.list("/registry/core/configmaps/", nullptr).size(), 2u);
+}
+
+TEST(WatchCache, WatchReplaysFromRevisionAndStreamsLive) {
+  auto store = storage::new_memory_store();
+  WatchCache cache(*store);
+  ASSERT_TRUE(cache.start().ok());
+  auto first = store->create("/registry/core/configmaps/ns/a", obj("a"));
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(store->update("/registry/core/configmaps/ns/a", obj("a", "b"), first->mod_revision).ok());
+  auto w = cache.watch("/registry/core/configmaps/ns/", first->mod_revision, false, nullptr);
+  ASSERT_TRUE(w.ok());
+  std::vector<CacheEvent> events;
+  (*w)->wait(events, std::chrono::milliseconds(0));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, CacheEvent::Type::kModified);
+  EXPECT_EQ(events[0].prev->labels["l"], "a");
+  ASSERT_TRUE(store->remove("/registry/core/configmaps/ns/a", 0).ok());
+  events.clear();
+  (*w)->wait(events, std::chrono::milliseconds(1000));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, CacheEvent::Type::kDeleted);
+  cache.stop_watching(*w);
+}
+
+TEST(WatchCache, InitialStateComesFirst) {
+  auto store = storage::new_memory_store();
+  ASSERT_TRUE(store->create("/registry/core/configmaps/ns/a", obj("a")).ok());
+  ASSERT_TRUE(store->create("/registry/core/configmaps/ns/b", obj("b")).ok());
+  WatchCache cache(*store);
+  ASSERT_TRUE(cache.start().ok());
+  int64_t start = 0;
+  auto w = cache.watch("/registry/core/configmaps/", 0, true, &start);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(start, store->current_revision());
+  std::vector<CacheEvent> events;
+  (*w)->wait(events, std::chrono::milliseconds(0));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].object->name, "a");
+  EXPECT_EQ(events[1].type, CacheEvent::Type::kAdded);
+}
+
+TEST(WatchCache, TooOldRevisionIsExpired) {
+  auto store = storage::new_memory_store();
+  WatchCache cache(*store, /*history_limit=*/2);
+  ASSERT_TRUE(cache.start().ok());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(store->create("/registry/core/configmaps/ns/c" + std::to_string(i), obj("c")).ok());
+  auto w = cache.watch("/registry/core/configmaps/", 1, false, nullptr);
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.error().code, 410);
+  EXPECT_EQ(w.error().reason, "Expired");
+}
+
+}  // namespace
+}  // namespace skiff::apiserver
