@@ -41,15 +41,21 @@ double median(std::vector<double> v) {
 
 class Client {
  public:
-  Client(const std::string& data_dir, int port) : ctx_(ssl::context::tls_client), stream_(io_, ctx_) {
-    ctx_.load_verify_file(data_dir + "/ca.crt");
-    ctx_.use_certificate_chain_file(data_dir + "/admin.crt");
-    ctx_.use_private_key_file(data_dir + "/admin.key", ssl::context::pem);
+  // The SSL object copies the context's certificate when created, so configure the context first.
+  Client(const std::string& data_dir, int port) : ctx_(client_context(data_dir)), stream_(io_, ctx_) {
     stream_.set_verify_mode(ssl::verify_peer);
     tcp::resolver resolver(io_);
     net::connect(beast::get_lowest_layer(stream_), resolver.resolve("127.0.0.1", std::to_string(port)));
     beast::get_lowest_layer(stream_).set_option(tcp::no_delay(true));
     stream_.handshake(ssl::stream_base::client);
+  }
+
+  static ssl::context client_context(const std::string& data_dir) {
+    ssl::context ctx(ssl::context::tls_client);
+    ctx.load_verify_file(data_dir + "/ca.crt");
+    ctx.use_certificate_chain_file(data_dir + "/admin.crt");
+    ctx.use_private_key_file(data_dir + "/admin.key", ssl::context::pem);
+    return ctx;
   }
 
   int request(http::verb verb, const std::string& target, const std::string& body, std::string* out = nullptr) {
