@@ -5,7 +5,7 @@
 
 #include <optional>
 
-#include "api/schema_field_errors.h"
+#include "api/field_errors.h"
 #include "api/quantity.h"
 #include "util/encoding.h"
 

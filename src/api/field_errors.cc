@@ -61,6 +61,29 @@ std::string go_quote(std::string_view s) {
   return out;
 }
 
+std::string render_bad_value(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::string:
+      return go_quote(value.get_ref<const std::string&>());
+    case Json::value_t::object: {
+      bool all_strings = true;
+      for (const auto& [k, v] : value.items()) all_strings = all_strings && v.is_string();
+      std::string out = all_strings ? "map[string]string{" : "map[string]interface {}{";
+      bool first = true;
+      for (const auto& [k, v] : value.items()) {
+        if (!first) out += ", ";
+        first = false;
+        out += go_quote(k) + ":" + render_bad_value(v);
+      }
+      return out + "}";
+    }
+    case Json::value_t::null:
+      return "null";
+    default:
+      return value.dump();
+  }
+}
+
 StatusCause field_invalid(std::string field, std::string_view bad_value, std::string_view detail) {
   return field_invalid_rendered(std::move(field), go_quote(bad_value), detail);
 }
@@ -88,31 +111,70 @@ StatusCause field_too_long(std::string field, int64_t max_bytes) {
           std::move(field)};
 }
 
+StatusCause field_not_supported(std::string field, const Json& bad_value, const std::vector<std::string>& supported) {
+  std::string message = "Unsupported value: " + render_bad_value(bad_value);
+  std::string list;
+  for (const auto& s : supported) {
+    if (s.empty()) continue;
+    if (!list.empty()) list += ", ";
+    list += go_quote(s);
+  }
+  if (!list.empty()) message += ": supported values: " + list;
+  return {"FieldValueNotSupported", std::move(message), std::move(field)};
+}
+
+StatusCause field_duplicate(std::string field, const Json& value) {
+  return {"FieldValueDuplicate", "Duplicate value: " + render_bad_value(value), std::move(field)};
+}
+
+StatusCause field_not_found(std::string field, const Json& value) {
+  return {"FieldValueNotFound", "Not found: " + render_bad_value(value), std::move(field)};
+}
+
 std::string field_error_text(const StatusCause& cause) { return cause.field + ": " + cause.message; }
+
+std::string aggregate_error_text(const std::vector<std::string>& messages) {
+  std::vector<std::string_view> unique;
+  std::set<std::string_view> seen;
+  for (const auto& m : messages)
+    if (seen.insert(m).second) unique.push_back(m);
+  if (unique.size() == 1) return std::string(unique[0]);
+  std::string out = "[";
+  for (size_t i = 0; i < unique.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += unique[i];
+  }
+  return out + "]";
+}
 
 Error invalid_object_error(std::string_view group, std::string_view kind, std::string_view name,
                            std::vector<StatusCause> causes) {
   std::string qualified_kind(kind);
   if (!group.empty()) qualified_kind += "." + std::string(group);
   std::string message = qualified_kind + " " + go_quote(name) + " is invalid";
-  // Like utilerrors.NewAggregate: duplicates collapse, several errors are bracketed.
   std::vector<std::string> texts;
-  std::set<std::string> seen;
-  for (const auto& c : causes) {
-    std::string text = field_error_text(c);
-    if (seen.insert(text).second) texts.push_back(std::move(text));
-  }
-  if (texts.size() == 1) {
-    message += ": " + texts[0];
-  } else if (texts.size() > 1) {
-    message += ": [";
-    for (size_t i = 0; i < texts.size(); ++i) message += (i ? ", " : "") + texts[i];
-    message += "]";
-  }
+  for (const auto& c : causes) texts.push_back(field_error_text(c));
+  if (!texts.empty()) message += ": " + aggregate_error_text(texts);
   Error err = Error::invalid(std::move(message));
   err.with_details(std::string(group), std::string(kind), std::string(name));
   err.causes = std::move(causes);
   return err;
 }
+
+void FieldErrors::add(std::vector<StatusCause> causes) {
+  causes_.insert(causes_.end(), std::make_move_iterator(causes.begin()), std::make_move_iterator(causes.end()));
+}
+
+std::string path_child(std::string_view path, std::string_view name) {
+  if (path.empty()) return std::string(name);
+  std::string out(path);
+  out += '.';
+  out += name;
+  return out;
+}
+
+std::string path_index(std::string_view path, size_t i) { return std::string(path) + "[" + std::to_string(i) + "]"; }
+
+std::string path_key(std::string_view path, std::string_view k) { return std::string(path) + "[" + std::string(k) + "]"; }
 
 }  // namespace skiff::api

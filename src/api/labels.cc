@@ -7,6 +7,7 @@
 #include "api/field_errors.h"
 #include "api/name_validation.h"
 #include "api/utf8.h"
+#include "util/strings.h"
 
 namespace skiff::api {
 namespace {
@@ -14,12 +15,6 @@ namespace {
 using Op = LabelRequirement::Op;
 
 // ---- Requirement construction (labels.NewRequirement) ----
-
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? std::string(sep) : "") + parts[i];
-  return out;
-}
 
 // Go's %#v of a []string.
 std::string go_string_slice(const std::vector<std::string>& values) {
@@ -44,18 +39,8 @@ std::optional<int64_t> to_int64(std::string_view s) {
   return v;
 }
 
-// Joins errors the way utilerrors.Aggregate prints them.
-std::string aggregate(const std::vector<std::string>& errs) {
-  std::vector<std::string> unique;
-  std::set<std::string> seen;
-  for (const auto& e : errs)
-    if (seen.insert(e).second) unique.push_back(e);
-  if (unique.size() == 1) return unique[0];
-  return "[" + join(unique, ", ") + "]";
-}
-
-std::string field_error(std::string_view field, std::string_view value, std::string_view detail) {
-  return std::string(field) + ": Invalid value: " + go_quote(value) + ": " + std::string(detail);
+std::string field_error(std::string field, std::string_view value, std::string_view detail) {
+  return field_error_text(field_invalid(std::move(field), value, detail));
 }
 
 // Validates a requirement as labels.NewRequirement does; values are sorted (as Kubernetes prints them).
@@ -103,7 +88,7 @@ Result<LabelRequirement> new_requirement(std::string key, Op op, std::vector<std
       errs.push_back(field_error("values[" + std::to_string(i) + "][" + key + "]", values[i], join(msgs, "; ")));
     }
   }
-  if (!errs.empty()) return Error::bad_request(aggregate(errs));
+  if (!errs.empty()) return Error::bad_request(aggregate_error_text(errs));
   std::sort(values.begin(), values.end());
   return LabelRequirement{std::move(key), op, std::move(values)};
 }

@@ -6,7 +6,7 @@
 #include "api/builtin_facts.h"
 #include "api/decoding.h"
 #include "api/defaults.h"
-#include "api/schema_field_errors.h"
+#include "api/field_errors.h"
 #include "api/schema.h"
 #include "api/schema_loader.h"
 #include "api/validation.h"
@@ -73,7 +73,7 @@ class BuiltinSchemaRegistry final : public SchemaRegistry {
   }
 
   Status validate(const ResourceInfo& info, const Json& obj) const override {
-    internal::FieldErrors errs;
+    FieldErrors errs;
     internal::validate_object(info, obj, errs);
     if (errs.empty()) return ok_status();
     const Json* name = find_path(obj, "metadata.name");

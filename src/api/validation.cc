@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "api/labels.h"
+#include "api/name_validation.h"
 #include "util/strings.h"
 
 namespace skiff::api::internal {
@@ -36,11 +38,6 @@ const Json* get(const Json& obj, std::string_view key) {
   return it == obj.end() || it->is_null() ? nullptr : &*it;
 }
 
-std::string str(const Json& obj, std::string_view key) {
-  const Json* v = get(obj, key);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
-
 bool is_missing(const Json* v) {
   if (v == nullptr) return true;
   if (v->is_string()) return v->get_ref<const std::string&>().empty();
@@ -48,24 +45,9 @@ bool is_missing(const Json* v) {
   return false;
 }
 
-bool is_dns1123_label(std::string_view s) {
-  if (s.empty() || s.size() > 63) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!alnum(s.front()) || !alnum(s.back())) return false;
-  for (char c : s)
-    if (!alnum(c) && c != '-') return false;
-  return true;
-}
-
-constexpr std::string_view kDns1123LabelMsg =
-    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and "
-    "end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
-    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-
 void check_dns_label(const std::string& field, const std::string& value, FieldErrors& errs) {
   if (value.empty()) return;  // reported as required elsewhere
-  if (value.size() > 63) return errs.invalid(field, value, "must be no more than 63 characters");
-  if (!is_dns1123_label(value)) errs.invalid(field, value, kDns1123LabelMsg);
+  for (const auto& msg : dns1123_label_errors(value)) errs.add(field_invalid(field, value, msg));
 }
 
 void check_port_range(const std::string& field, const Json* v, FieldErrors& errs, bool zero_ok = false) {
@@ -104,34 +86,12 @@ void check_int_or_percent(const std::string& field, const Json* v, FieldErrors& 
                  "regex used for validation is '[0-9]+%')");
 }
 
-// ---- label selectors (metav1.LabelSelector against a label map) ----
+// ---- label selectors (metav1.LabelSelector against the template's labels) ----
 
 bool selector_empty(const Json& sel) {
   const Json* ml = get(sel, "matchLabels");
   const Json* me = get(sel, "matchExpressions");
   return (ml == nullptr || ml->empty()) && (me == nullptr || me->empty());
-}
-
-bool selector_matches(const Json& sel, const Json* labels) {
-  auto label = [&](const std::string& k) -> const Json* { return labels ? get(*labels, k) : nullptr; };
-  if (const Json* ml = get(sel, "matchLabels"))
-    for (const auto& [k, v] : ml->items())
-      if (const Json* l = label(k); l == nullptr || *l != v) return false;
-  if (const Json* me = get(sel, "matchExpressions")) {
-    for (const auto& req : *me) {
-      const std::string op = str(req, "operator");
-      const Json* l = label(str(req, "key"));
-      const Json* values = get(req, "values");
-      bool in = false;
-      if (l != nullptr && values != nullptr)
-        for (const auto& v : *values) in = in || v == *l;
-      if (op == "In" && !in) return false;
-      if (op == "NotIn" && l != nullptr && in) return false;
-      if (op == "Exists" && l == nullptr) return false;
-      if (op == "DoesNotExist" && l != nullptr) return false;
-    }
-  }
-  return true;
 }
 
 constexpr std::string_view kEmptySelector =
@@ -140,15 +100,18 @@ constexpr std::string_view kEmptySelector =
 void check_workload_selector(const Json& spec, const std::string& path, std::string_view noun, FieldErrors& errs) {
   const Json* sel = get(spec, "selector");
   if (sel == nullptr) return;  // required, reported by the schema walk
+  const std::string selector_path = path_child(path, "selector");
+  errs.add(validate_label_selector(*sel, selector_path));
   if (selector_empty(*sel)) {
     // kube prints the Go struct here, not the JSON.
-    errs.add({"FieldValueInvalid", path_child(path, "selector"),
-              "Invalid value: " + std::string(kEmptySelector) + ": empty selector is invalid for " + std::string(noun)});
+    errs.add(field_invalid_rendered(selector_path, kEmptySelector, "empty selector is invalid for " + std::string(noun)));
     return;
   }
+  // A selector that does not parse has been reported by validate_label_selector above.
+  auto selector = LabelSelector::from_json(*sel);
+  if (!selector.ok() || get(spec, "template") == nullptr) return;
   const Json* tmpl_labels = find_path(spec, "template.metadata.labels");
-  if (get(spec, "template") == nullptr) return;
-  if (!selector_matches(*sel, tmpl_labels))
+  if (!selector->matches(tmpl_labels ? *tmpl_labels : Json()))
     errs.invalid(path + ".template.metadata.labels", tmpl_labels ? *tmpl_labels : Json::object(),
                  "`selector` does not match template `labels`");
 }
@@ -172,7 +135,7 @@ void pod_spec_rule(const Json& spec, const std::string& path, const std::set<std
   std::set<std::string> volumes = claim_templates;
   if (const Json* vs = get(spec, "volumes")) {
     for (size_t i = 0; i < vs->size(); ++i) {
-      const std::string name = str((*vs)[i], "name");
+      const std::string name = get_string((*vs)[i], "name");
       const std::string field = path_child(path_index(path_child(path, "volumes"), i), "name");
       check_dns_label(field, name, errs);
       if (!name.empty() && !volumes.insert(name).second) errs.duplicate(field, name);
@@ -185,13 +148,13 @@ void pod_spec_rule(const Json& spec, const std::string& path, const std::set<std
     for (size_t i = 0; i < cs->size(); ++i) {
       const Json& c = (*cs)[i];
       const std::string cpath = path_index(path_child(path, list), i);
-      const std::string name = str(c, "name");
+      const std::string name = get_string(c, "name");
       check_dns_label(path_child(cpath, "name"), name, errs);
       if (!name.empty() && !names.insert(name).second) errs.duplicate(path_child(cpath, "name"), name);
-      if (str(c, "image").empty()) errs.required(path_child(cpath, "image"));
+      if (get_string(c, "image").empty()) errs.required(path_child(cpath, "image"));
       if (const Json* mounts = get(c, "volumeMounts")) {
         for (size_t m = 0; m < mounts->size(); ++m) {
-          const std::string mount = str((*mounts)[m], "name");
+          const std::string mount = get_string((*mounts)[m], "name");
           if (!mount.empty() && !volumes.contains(mount))
             errs.not_found(path_child(path_index(path_child(cpath, "volumeMounts"), m), "name"), mount);
         }
@@ -227,7 +190,7 @@ void deployment_rule(const Json& d, const std::string&, FieldErrors& errs) {
   const Json* strategy = find_path(d, "spec.strategy");
   if (strategy == nullptr || !strategy->is_object()) return;
   const Json* ru = get(*strategy, "rollingUpdate");
-  if (str(*strategy, "type") == "Recreate" && ru != nullptr)
+  if (get_string(*strategy, "type") == "Recreate" && ru != nullptr)
     errs.forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'");
   if (ru == nullptr) return;
   const Json* surge = get(*ru, "maxSurge");
@@ -253,7 +216,7 @@ void job_rule(const Json& j, const std::string&, FieldErrors& errs) {
 void cron_job_rule(const Json& cj, const std::string&, FieldErrors& errs) {
   const Json* spec = get(cj, "spec");
   if (spec == nullptr) return;
-  const std::string schedule = str(*spec, "schedule");
+  const std::string schedule = get_string(*spec, "schedule");
   if (!schedule.empty() && schedule.front() != '@') {
     std::vector<std::string> fields;
     for (const auto& f : split(schedule, ' '))
@@ -269,11 +232,11 @@ void cron_job_rule(const Json& cj, const std::string&, FieldErrors& errs) {
 void service_rule(const Json& svc, const std::string&, FieldErrors& errs) {
   const Json* spec = get(svc, "spec");
   if (spec == nullptr) return;
-  const std::string type = str(*spec, "type");
-  const bool headless = str(*spec, "clusterIP") == "None";
+  const std::string type = get_string(*spec, "type");
+  const bool headless = get_string(*spec, "clusterIP") == "None";
   const Json* ports = get(*spec, "ports");
   if (type == "ExternalName") {
-    if (str(*spec, "externalName").empty()) errs.required("spec.externalName");
+    if (get_string(*spec, "externalName").empty()) errs.required("spec.externalName");
   } else if (is_missing(ports) && !headless) {
     errs.required("spec.ports");
   }
@@ -282,7 +245,7 @@ void service_rule(const Json& svc, const std::string&, FieldErrors& errs) {
   for (size_t i = 0; i < ports->size(); ++i) {
     const Json& p = (*ports)[i];
     const std::string path = path_index("spec.ports", i);
-    const std::string name = str(p, "name");
+    const std::string name = get_string(p, "name");
     if (ports->size() > 1 && name.empty()) errs.required(path_child(path, "name"));
     if (!name.empty() && !names.insert(name).second) errs.duplicate(path_child(path, "name"), name);
     check_port_range(path_child(path, "port"), get(p, "port"), errs);
@@ -331,7 +294,7 @@ void config_map_rule(const Json& cm, const std::string&, FieldErrors& errs) {
 void secret_rule(const Json& s, const std::string&, FieldErrors& errs) {
   std::set<std::string> seen;
   check_config_keys(s, "data", errs, seen);
-  const std::string type = str(s, "type");
+  const std::string type = get_string(s, "type");
   const Json* data = get(s, "data");
   auto has = [&](const char* k) { return data != nullptr && data->contains(k); };
   auto require = [&](const char* k) {
@@ -396,7 +359,7 @@ void pdb_rule(const Json& pdb, const std::string&, FieldErrors& errs) {
 }
 
 void ingress_path_rule(const Json& p, const std::string& path, FieldErrors& errs) {
-  const std::string type = str(p, "pathType");
+  const std::string type = get_string(p, "pathType");
   const Json* value = get(p, "path");
   if ((type == "Exact" || type == "Prefix") && (value == nullptr || !value->is_string() ||
                                                 !value->get<std::string>().starts_with("/")))
@@ -423,7 +386,7 @@ void cluster_role_binding_rule(const Json& b, const std::string&, FieldErrors& e
   role_ref_rule(b, {"ClusterRole"}, errs);
   if (const Json* subjects = get(b, "subjects")) {
     for (size_t i = 0; i < subjects->size(); ++i)
-      if (str((*subjects)[i], "kind") == "ServiceAccount" && str((*subjects)[i], "namespace").empty())
+      if (get_string((*subjects)[i], "kind") == "ServiceAccount" && get_string((*subjects)[i], "namespace").empty())
         errs.required(path_child(path_index("subjects", i), "namespace"));
   }
 }
@@ -437,8 +400,9 @@ const std::unordered_map<std::string_view, Rule>& rules() {
       {"io.k8s.api.core.v1.Secret", secret_rule},
       {"io.k8s.api.core.v1.PersistentVolume", pv_rule},
       {"io.k8s.api.apps.v1.Deployment", deployment_rule},
+      // Kubernetes' ReplicaSet validation reuses the Deployment wording for an empty selector.
       {"io.k8s.api.apps.v1.ReplicaSet",
-       [](const Json& o, const std::string&, FieldErrors& e) { workload_rule(o, "replicaset", true, e); }},
+       [](const Json& o, const std::string&, FieldErrors& e) { workload_rule(o, "deployment", true, e); }},
       {"io.k8s.api.apps.v1.StatefulSet",
        [](const Json& o, const std::string&, FieldErrors& e) { workload_rule(o, "statefulset", true, e); }},
       {"io.k8s.api.apps.v1.DaemonSet",

@@ -2,7 +2,7 @@
 // rules users hit first. Internal to the schema registry.
 #pragma once
 
-#include "api/schema_field_errors.h"
+#include "api/field_errors.h"
 #include "api/schema.h"
 #include "util/json.h"
 

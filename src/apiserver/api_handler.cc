@@ -74,6 +74,31 @@ Result<bool> dry_run(const HttpRequest& req) {
   return false;
 }
 
+// DeleteOptions from the body (JSON, YAML or protobuf) with query parameters taking precedence.
+Result<DeleteOptions> delete_options(const HttpRequest& req) {
+  Json body;
+  if (!trim(req.body).empty()) {
+    SKIFF_ASSIGN_OR_RETURN(body, decode_body(req));
+  }
+  SKIFF_ASSIGN_OR_RETURN(DeleteOptions opts, DeleteOptions::from_json(body));
+  if (const std::string* g = req.query_param("gracePeriodSeconds")) {
+    try {
+      opts.grace_period_seconds = std::stoll(*g);
+    } catch (...) {
+      return Error::bad_request("gracePeriodSeconds must be an integer");
+    }
+  }
+  if (const std::string* p = req.query_param("propagationPolicy")) {
+    if (*p != "Orphan" && *p != "Background" && *p != "Foreground")
+      return Error::bad_request("Unsupported propagationPolicy \"" + *p +
+                                "\": supported values: \"Orphan\", \"Background\", \"Foreground\"");
+    opts.propagation_policy = *p;
+  }
+  SKIFF_ASSIGN_OR_RETURN(bool dry, dry_run(req));
+  if (dry) opts.dry_run = true;
+  return opts;
+}
+
 std::string quote_warning(const std::string& w) {
   std::string out = "299 - \"";
   for (char c : w) {
@@ -470,23 +495,8 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
   }
 
   if (info.verb == "delete") {
-    Json body;
-    if (!trim(req.body).empty()) {
-      auto decoded = decode_body(req);
-      if (!decoded.ok()) return fail(decoded.error());
-      body = std::move(*decoded);
-    }
-    auto opts = DeleteOptions::from_json(body);
+    auto opts = delete_options(req);
     if (!opts.ok()) return fail(opts.error());
-    if (const std::string* g = req.query_param("gracePeriodSeconds")) {
-      try {
-        opts->grace_period_seconds = std::stoll(*g);
-      } catch (...) {
-        return fail(Error::bad_request("gracePeriodSeconds must be an integer"));
-      }
-    }
-    if (const std::string* p = req.query_param("propagationPolicy")) opts->propagation_policy = *p;
-    if (*dry) opts->dry_run = true;
     auto result = registry_.remove(*r, ns, info.name, *opts);
     if (!result.ok()) return fail(result.error());
     if (!result->deleted || (r->gvk.group.empty() && r->gvk.kind == "Pod"))
@@ -578,18 +588,8 @@ void ApiHandler::do_delete_collection(HttpRequest& req, const api::ResourceInfo&
   lopts.label_selector = req.query_or("labelSelector");
   lopts.field_selector = req.query_or("fieldSelector");
   if (auto s = check_field_selector(r, lopts.field_selector); !s.ok()) return fail(s.error());
-  Json body;
-  if (!trim(req.body).empty()) {
-    auto decoded = decode_body(req);
-    if (!decoded.ok()) return fail(decoded.error());
-    body = std::move(*decoded);
-  }
-  auto opts = DeleteOptions::from_json(body);
+  auto opts = delete_options(req);
   if (!opts.ok()) return fail(opts.error());
-  if (const std::string* p = req.query_param("propagationPolicy")) opts->propagation_policy = *p;
-  auto dry = dry_run(req);
-  if (!dry.ok()) return fail(dry.error());
-  if (*dry) opts->dry_run = true;
   auto list = registry_.list(r, info.namespace_, lopts);
   if (!list.ok()) return fail(list.error());
   std::string items;

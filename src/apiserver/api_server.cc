@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <fstream>
 #include <thread>
 
@@ -66,6 +67,44 @@ Status write_plain_kubeconfig(const std::string& path, const std::string& url) {
   return ok_status();
 }
 
+// Compacts the datastore's history as kube-apiserver does with etcd: every interval, forget
+// everything older than the revision seen one interval earlier. Watches from before that
+// get 410 Expired and relist.
+class Compactor {
+ public:
+  Compactor(storage::Store& store, std::chrono::seconds interval) : store_(store), interval_(interval) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~Compactor() {
+    {
+      std::lock_guard lk(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void run() {
+    int64_t previous = store_.current_revision();
+    std::unique_lock lk(mu_);
+    while (!cv_.wait_for(lk, interval_, [this] { return stopping_; })) {
+      if (previous > store_.compacted_revision()) {
+        auto s = store_.compact(previous);
+        if (!s.ok()) log::warn("compactor", "compacting to revision " + std::to_string(previous) + ": " + s.error().message);
+      }
+      previous = store_.current_revision();
+    }
+  }
+
+  storage::Store& store_;
+  std::chrono::seconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 class ApiServerImpl final : public ApiServer {
  public:
   explicit ApiServerImpl(ApiServerOptions options) : options_(std::move(options)) {}
@@ -85,6 +124,7 @@ class ApiServerImpl final : public ApiServer {
     } else {
       return Error::bad_request("unknown datastore \"" + options_.datastore + "\" (supported: sqlite, memory)");
     }
+    compactor_ = std::make_unique<Compactor>(*store_, std::chrono::minutes(5));
     cache_ = std::make_unique<WatchCache>(*store_);
     SKIFF_TRY(cache_->start());
     registry_ = std::make_unique<Registry>(*store_, *cache_, api::SchemaRegistry::builtin(), SystemClock::instance());
@@ -149,6 +189,7 @@ class ApiServerImpl final : public ApiServer {
 
   ApiServerOptions options_;
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<Compactor> compactor_;
   std::unique_ptr<WatchCache> cache_;
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<ApiHandler> handler_;

@@ -4,8 +4,6 @@
 #include <random>
 #include <set>
 
-#include "api/labels.h"
-#include "util/encoding.h"
 #include "util/strings.h"
 
 namespace skiff::apiserver {
@@ -37,18 +35,6 @@ void initial_status(const api::ResourceInfo& info, Json& obj) {
   } else {
     obj["status"] = Json::object();
   }
-}
-
-void merge_secret_string_data(Json& secret) {
-  auto it = secret.find("stringData");
-  if (it == secret.end()) return;
-  if (it->is_object()) {
-    Json& data = secret["data"];
-    if (!data.is_object()) data = Json::object();
-    for (auto& [k, v] : it->items())
-      if (v.is_string()) data[k] = base64_encode(v.get<std::string>());
-  }
-  secret.erase("stringData");
 }
 
 uint32_t parse_ipv4(std::string_view s) {
@@ -93,12 +79,9 @@ void prepare_for_create(const api::ResourceInfo& info, Json& obj) {
   const auto& kind = gvk(info).kind;
   if (!gvk(info).group.empty()) return;
   if (kind == "Namespace") {
-    obj["metadata"]["labels"]["kubernetes.io/metadata.name"] = obj["metadata"]["name"];
     Json& spec = obj["spec"];
     if (!spec.is_object()) spec = Json::object();
     if (!spec.contains("finalizers")) spec["finalizers"] = Json::array({"kubernetes"});
-  } else if (kind == "Secret") {
-    merge_secret_string_data(obj);
   } else if (kind == "Pod") {
     Json& spec = obj["spec"];
     if (spec.is_object() && !spec.contains("priority")) spec["priority"] = 0;
@@ -124,9 +107,7 @@ void prepare_for_update(const api::ResourceInfo& info, Json& obj, const Json& ol
     else obj.erase("status");
   }
   if (gvk(info).group.empty()) {
-    if (gvk(info).kind == "Secret") merge_secret_string_data(obj);
     if (gvk(info).kind == "Namespace") {
-      obj["metadata"]["labels"]["kubernetes.io/metadata.name"] = obj["metadata"]["name"];
       if (const Json* f = find_path(old, "spec.finalizers")) obj["spec"]["finalizers"] = *f;
     }
     if (gvk(info).kind == "Pod") {
@@ -260,11 +241,6 @@ std::string pod_qos_class(const Json& pod) {
   }
   if (!any) return "BestEffort";
   return guaranteed ? "Guaranteed" : "Burstable";
-}
-
-std::string selector_string(const Json& selector) {
-  auto parsed = api::LabelSelector::from_json(selector);
-  return parsed.ok() ? parsed->to_string() : "";
 }
 
 }  // namespace skiff::apiserver

@@ -18,7 +18,7 @@ bool has_subresource(const api::ResourceInfo& info, std::string_view sub);
 bool tracks_generation(const api::ResourceInfo& info);
 
 // Resets what a client may not set on create (status, for kinds with a status subresource),
-// fills in kind-specific state (Pod phase and QoS class, Namespace phase and label, Secret stringData).
+// fills in kind-specific state (Pod phase and QoS class, Namespace phase and finalizers).
 void prepare_for_create(const api::ResourceInfo& info, Json& obj);
 
 // For the main resource: keeps the old status; for "status": keeps everything but status.
@@ -32,8 +32,5 @@ Status allocate_service_addresses(Json& service, const Json* old, const WatchCac
 
 // The Pod's QoS class from its containers' requests and limits.
 std::string pod_qos_class(const Json& pod);
-
-// The label selector of a workload's spec.selector in string form (Scale status.selector).
-std::string selector_string(const Json& selector);
 
 }  // namespace skiff::apiserver

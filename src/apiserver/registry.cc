@@ -44,7 +44,8 @@ Error invalid(const api::ResourceInfo& info, const std::string& name, std::vecto
 api::NameRule name_rule(const api::ResourceInfo& info) {
   const auto& g = info.gvk.group;
   const auto& k = info.gvk.kind;
-  if (g.empty() && (k == "Namespace" || k == "Service")) return api::NameRule::kDns1123Label;
+  if (g.empty() && k == "Namespace") return api::NameRule::kDns1123Label;
+  if (g.empty() && k == "Service") return api::NameRule::kDns1035Label;
   if (g == "rbac.authorization.k8s.io") return api::NameRule::kPathSegment;
   return api::NameRule::kDns1123Subdomain;
 }
@@ -472,8 +473,10 @@ Result<Json> Registry::get_scale(const api::ResourceInfo& info, const std::strin
                   {"creationTimestamp", meta.value("creationTimestamp", "")}}},
                 {"spec", {{"replicas", obj["spec"].value("replicas", 0)}}},
                 {"status", {{"replicas", obj.value("status", Json::object()).value("replicas", 0)}}}};
-  if (const Json* sel = find_path(obj, "spec.selector"))
-    scale["status"]["selector"] = sel->is_string() ? sel->get<std::string>() : selector_string(*sel);
+  if (const Json* sel = find_path(obj, "spec.selector")) {
+    auto selector = api::LabelSelector::from_json(*sel);
+    if (selector.ok()) scale["status"]["selector"] = selector->to_string();
+  }
   return scale;
 }
 

@@ -1,5 +1,7 @@
 #include "apiserver/tables_format.h"
 
+#include "api/labels.h"
+
 #include <algorithm>
 #include <map>
 
@@ -89,42 +91,8 @@ std::string format_labels(const Json& labels) {
 
 std::string label_selector_string(const Json& selector) {
   if (!selector.is_object()) return "";
-  // (key, rendered requirement), sorted by key as Kubernetes sorts requirements.
-  std::vector<std::pair<std::string, std::string>> requirements;
-  const Json& match_labels = at(selector, "matchLabels");
-  if (match_labels.is_object()) {
-    for (auto it = match_labels.begin(); it != match_labels.end(); ++it) {
-      requirements.emplace_back(it.key(), it.key() + "=" + (it->is_string() ? it->get<std::string>() : ""));
-    }
-  }
-  const Json& expressions = at(selector, "matchExpressions");
-  if (expressions.is_array()) {
-    for (const Json& expr : expressions) {
-      std::string key = str(expr, "key");
-      std::string op = str(expr, "operator");
-      std::vector<std::string> values;
-      const Json& vs = at(expr, "values");
-      if (vs.is_array()) {
-        for (const Json& v : vs) values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-      }
-      std::sort(values.begin(), values.end());
-      values.erase(std::unique(values.begin(), values.end()), values.end());
-      if (op == "In" || op == "NotIn") {
-        if (values.empty()) return "<invalid>";
-        requirements.emplace_back(key, key + (op == "In" ? " in (" : " notin (") + join_strings(values, ",") + ")");
-      } else if (op == "Exists" || op == "DoesNotExist") {
-        if (!values.empty()) return "<invalid>";
-        requirements.emplace_back(key, (op == "Exists" ? "" : "!") + key);
-      } else {
-        return "<invalid>";
-      }
-    }
-  }
-  std::stable_sort(requirements.begin(), requirements.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::string> parts;
-  for (auto& r : requirements) parts.push_back(std::move(r.second));
-  return join_strings(parts, ",");
+  auto parsed = api::LabelSelector::from_json(selector);
+  return parsed.ok() ? parsed->to_string() : "";
 }
 
 std::string format_label_selector(const Json& selector) { return or_none(label_selector_string(selector)); }

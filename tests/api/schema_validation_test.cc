@@ -246,6 +246,46 @@ TEST(SchemaValidation, EmptySelectorIsInvalid) {
   EXPECT_NE(st.error().message.find("empty selector is invalid for deployment"), std::string::npos);
 }
 
+TEST(SchemaValidation, ReplicaSetEmptySelectorUsesDeploymentWording) {
+  Json rs = deployment();
+  rs["kind"] = "ReplicaSet";
+  rs["spec"]["selector"] = Json::object();
+  Status st = check("apps", "v1", "ReplicaSet", rs);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("empty selector is invalid for deployment"), std::string::npos)
+      << st.error().message;
+}
+
+TEST(SchemaValidation, InvalidSelectorIsReportedWithoutAMatchError) {
+  Json d = deployment();
+  d["spec"]["selector"] = Json::parse(R"({"matchExpressions":[{"key":"app","operator":"In"}]})");
+  Status st = check("apps", "v1", "Deployment", d);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message,
+            "Deployment.apps \"web\" is invalid: spec.selector.matchExpressions[0].values: Required value: must be "
+            "specified when `operator` is 'In' or 'NotIn'");
+}
+
+TEST(SchemaValidation, ContainerNameReportsEveryDnsLabelProblem) {
+  Json p = pod();
+  const std::string name = std::string(63, 'a') + "B";
+  p["spec"]["containers"][0]["name"] = name;
+  Status st = check("", "v1", "Pod", p);
+  ASSERT_FALSE(st.ok());
+  ASSERT_EQ(st.error().causes.size(), 2u);
+  EXPECT_EQ(st.error().causes[0].message, "Invalid value: \"" + name + "\": must be no more than 63 characters");
+  EXPECT_EQ(st.error().causes[1].field, "spec.containers[0].name");
+  EXPECT_NE(st.error().causes[1].message.find("a lowercase RFC 1123 label must consist of"), std::string::npos);
+}
+
+TEST(SchemaValidation, VolumeNameMustNotContainDots) {
+  Json p = pod();
+  p["spec"]["volumes"] = Json::parse(R"([{"name":"a.b","emptyDir":{}}])");
+  Status st = check("", "v1", "Pod", p);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "Pod \"p\" is invalid: spec.volumes[0].name: Invalid value: \"a.b\": must not contain dots");
+}
+
 TEST(SchemaValidation, NegativeReplicas) {
   Json d = deployment();
   d["spec"]["replicas"] = -1;

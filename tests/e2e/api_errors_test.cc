@@ -176,5 +176,16 @@ TEST_F(ApiErrorsTest, StrictFieldValidationRejectsUnknownFields) {
   EXPECT_EQ(Json::parse(warned.body).contains("dta"), false);
 }
 
+TEST_F(ApiErrorsTest, MetricsCountRequestsByCode) {
+  HttpClient client(server_->port());
+  client.request("GET", kCmPath + "/definitely-missing");
+  auto metrics = client.request("GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("apiserver_request_total{code=\"404\",group=\"\",resource=\"configmaps\",verb=\"get\"}"),
+            std::string::npos)
+      << metrics.body.substr(0, 2000);
+  EXPECT_NE(metrics.body.find("process_resident_memory_bytes"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace skiff::e2e

@@ -229,6 +229,19 @@ TEST_P(KubectlTest, WatchStreamsChanges) {
   EXPECT_NE(r.out.find("watched"), std::string::npos) << r.out << r.err;
 }
 
+TEST_P(KubectlTest, DeletingANamespaceDeletesItsContents) {
+  std::string doomed = ns_ + "-gone";
+  k().ok({"create", "namespace", doomed});
+  k().ok({"create", "configmap", "inside", "-n", doomed, "--from-literal=a=b"});
+  k().ok({"apply", "-n", doomed, "-f", "-"}, kDeployment);
+  EXPECT_EQ(k().ok({"delete", "namespace", doomed, "--wait", "--timeout=30s"}), "namespace \"" + doomed + "\" deleted\n");
+  auto gone = k()({"get", "namespace", doomed});
+  EXPECT_NE(gone.exit_code, 0);
+  EXPECT_NE(gone.err.find("not found"), std::string::npos) << gone.err;
+  auto create = k()({"create", "configmap", "late", "-n", doomed, "--from-literal=a=b"});
+  EXPECT_NE(create.exit_code, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Versions, KubectlTest, ::testing::Values(33, 27),
                          [](const auto& info) { return "kubectl_1_" + std::to_string(info.param); });
 
