@@ -211,9 +211,8 @@ void namespace_(Json& ns) {
     Json* labels = meta ? object_at(*meta, "labels") : nullptr;
     if (labels != nullptr) (*labels)["kubernetes.io/metadata.name"] = *name;
   }
-  // The namespace strategy's PrepareForCreate: the "kubernetes" finalizer.
-  if (Json* spec = object_at(ns, "spec"))
-    if (is_empty_collection(*spec, "finalizers")) (*spec)["finalizers"] = Json::array({"kubernetes"});
+  // The "kubernetes" finalizer is added on create only (apiserver/object_rules.cc): defaulting
+  // runs on every write, and the namespace finalizer must be able to remove it.
 }
 
 void namespace_status(Json& status) {

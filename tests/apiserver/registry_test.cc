@@ -229,6 +229,22 @@ TEST_F(RegistryTest, SecretStringDataBecomesData) {
   EXPECT_EQ((*created)["type"], "Opaque");
 }
 
+TEST_F(RegistryTest, NamespaceIsCreatedWithKubernetesFinalizerWhichFinalizeRemoves) {
+  const auto& namespaces = info("", "v1", "namespaces");
+  auto created = registry_->create(namespaces, "", {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "n"}}}}, {});
+  ASSERT_TRUE(created.ok());
+  EXPECT_EQ((*created)["spec"]["finalizers"], Json::array({"kubernetes"}));
+  EXPECT_EQ((*created)["status"]["phase"], "Active");
+  auto pending = registry_->remove(namespaces, "", "n", {});
+  ASSERT_TRUE(pending.ok());
+  EXPECT_FALSE(pending->deleted);
+  EXPECT_EQ(pending->object["status"]["phase"], "Terminating");
+  Json finalized = pending->object;
+  finalized["spec"]["finalizers"] = Json::array();
+  ASSERT_TRUE(registry_->update(namespaces, "", "n", finalized, "finalize", {}).ok());
+  EXPECT_FALSE(registry_->get(namespaces, "", "n").ok());
+}
+
 TEST_F(RegistryTest, CreateInTerminatingOrMissingNamespaceFails) {
   auto missing = registry_->create(info("", "v1", "configmaps"), "nope", configmap("a"), {});
   ASSERT_FALSE(missing.ok());
