@@ -13,10 +13,7 @@ echo "== unit and end-to-end tests"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
 echo "== unit tests under ASan + UBSan"
-[ -f build-asan/build.ninja ] || cmake -S . -B build-asan -G Ninja -DSKIFF_SANITIZE=ON -DSKIFF_BENCH=OFF >/dev/null
-unit_targets=$(cmake --build build-asan --target help | sed -n 's/^\([a-z_]*_test\): .*/\1/p' | grep -v '^e2e_test$' | tr '\n' ' ')
-CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime \
-  cmake --build build-asan -j"$jobs" --target $unit_targets
+SKIFF_BUILD_DIR=build-asan scripts/build.sh -DSKIFF_SANITIZE=ON -DSKIFF_BENCH=OFF
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" -L unit
 

@@ -117,3 +117,24 @@ TEST(Strings, SplitJoinTrim) {
 
 }  // namespace
 }  // namespace skiff
+
+#include "util/json_duplicates.h"
+
+namespace skiff {
+namespace {
+
+TEST(JsonDuplicates, ReportsEachDuplicatedFieldWithItsPath) {
+  auto d = find_duplicate_json_fields(
+      R"({"metadata":{"name":"a","name":"b"},"spec":{"containers":[{"image":"x"},{"image":"y","image":"z"}]}})");
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0], "metadata.name");
+  EXPECT_EQ(d[1], "spec.containers[1].image");
+}
+
+TEST(JsonDuplicates, NoneInCleanOrInvalidJson) {
+  EXPECT_TRUE(find_duplicate_json_fields(R"({"a":{"b":1},"c":[{"b":1},{"b":2}]})").empty());
+  EXPECT_TRUE(find_duplicate_json_fields(R"({"a":1,"a":)").empty());
+}
+
+}  // namespace
+}  // namespace skiff
