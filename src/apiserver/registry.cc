@@ -6,6 +6,7 @@
 #include "api/labels.h"
 #include "api/meta.h"
 #include "api/patch.h"
+#include "api/server_side_apply.h"
 #include "apiserver/object_rules.h"
 #include "util/encoding.h"
 #include "util/random.h"
@@ -109,6 +110,24 @@ Result<Json> parse_patch_body(const std::string& patch, bool yaml) {
   return parse_json(patch);
 }
 
+api::OwnershipScope ownership_scope(const api::ResourceInfo& info, const std::string& subresource) {
+  return {info.schema, info.gvk.api_version(), subresource, has_subresource(info, "status")};
+}
+
+std::string manager_of(const WriteOptions& opts) {
+  return opts.field_manager.empty() ? api::manager_from_user_agent(opts.user_agent) : opts.field_manager;
+}
+
+// An applied configuration is YAML, of which JSON is a subset; JSON goes to the exact parser.
+Result<Json> parse_apply_body(const std::string& body) {
+  size_t first = body.find_first_not_of(" \t\r\n");
+  bool json = first != std::string::npos && body[first] == '{';
+  auto parsed = parse_patch_body(body, !json);
+  if (!parsed.ok()) return Error::bad_request("error decoding YAML: " + parsed.error().message);
+  if (!parsed->is_object()) return Error::bad_request("error decoding YAML: the applied configuration must be an object");
+  return parsed;
+}
+
 }  // namespace
 
 std::string resource_prefix(const api::ResourceInfo& info, const std::string& ns) {
@@ -171,6 +190,11 @@ Result<Json> Registry::finish_write(const std::string& key, Json obj, int64_t re
 
 Result<Json> Registry::create(const api::ResourceInfo& info, const std::string& ns, Json obj,
                               const WriteOptions& opts) {
+  return create_object(info, ns, std::move(obj), opts, false);
+}
+
+Result<Json> Registry::create_object(const api::ResourceInfo& info, const std::string& ns, Json obj,
+                                     const WriteOptions& opts, bool ownership_decided) {
   SKIFF_TRY(check_type(info, obj));
   Json& meta = obj["metadata"];
   SKIFF_TRY(check_namespace_field(info, meta, ns));
@@ -194,6 +218,8 @@ Result<Json> Registry::create(const api::ResourceInfo& info, const std::string& 
   if (tracks_generation(info)) m["generation"] = 1;
   prepare_for_create(info, obj);
   schemas_.apply_defaults(info, obj);
+  if (!ownership_decided)
+    SKIFF_TRY(api::track_update(nullptr, obj, ownership_scope(info, ""), manager_of(opts), format_rfc3339(clock_.now())));
 
   std::unique_lock<std::mutex> alloc_lock;
   if (info.gvk.group.empty() && info.gvk.kind == "Service") {
@@ -286,10 +312,7 @@ Result<Json> Registry::update(const api::ResourceInfo& info, const std::string& 
 Result<Json> Registry::patch(const api::ResourceInfo& info, const std::string& ns, const std::string& name,
                              PatchType type, const std::string& patch, const std::string& subresource,
                              const WriteOptions& opts) {
-  if (type == PatchType::kApply)
-    return Error::unsupported_media_type(
-        "server-side apply (application/apply-patch+yaml) is not supported by this server yet; use client-side "
-        "apply");
+  if (type == PatchType::kApply) return apply(info, ns, name, patch, subresource, opts);
   SKIFF_ASSIGN_OR_RETURN(Json patch_doc, parse_patch_body(patch, false));
   return update_with(info, ns, name, subresource, opts, [&](const Json& current) -> Result<Json> {
     Result<Json> patched = Error::internal("unreachable");
@@ -317,9 +340,53 @@ Result<Json> Registry::patch(const api::ResourceInfo& info, const std::string& n
   });
 }
 
+Result<Json> Registry::apply(const api::ResourceInfo& info, const std::string& ns, const std::string& name,
+                             const std::string& patch, const std::string& subresource, const WriteOptions& opts) {
+  if (opts.field_manager.empty())
+    return Error::bad_request("PATCH, application/apply-patch+yaml requires fieldManager to be set");
+  SKIFF_ASSIGN_OR_RETURN(Json config, parse_apply_body(patch));
+  SKIFF_TRY(check_type(info, config));
+  Json& meta = config["metadata"];
+  std::string body_name = get_string(meta, "name");
+  if (body_name.empty()) meta["name"] = body_name = name;
+  if (body_name != name)
+    return Error::bad_request("the name of the object (" + body_name + ") does not match the name on the URL (" +
+                              name + ")");
+  SKIFF_TRY(check_namespace_field(info, meta, ns));
+  const api::OwnershipScope scope = ownership_scope(info, subresource);
+  const std::string key = object_key(info, ns, name);
+  for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
+    SKIFF_ASSIGN_OR_RETURN(auto stored, store_.get(key));
+    if (!stored) {
+      if (!subresource.empty()) return not_found(info, name);
+      SKIFF_ASSIGN_OR_RETURN(Json obj, api::server_side_apply(nullptr, config, scope, opts.field_manager, opts.force,
+                                                              format_rfc3339(clock_.now())));
+      auto created = create_object(info, ns, std::move(obj), opts, true);
+      if (!created.ok() && created.error().reason == "AlreadyExists") continue;  // created meanwhile: merge
+      return created;
+    }
+    auto updated = update_with(
+        info, ns, name, subresource, opts,
+        [&](const Json& current) -> Result<Json> {
+          SKIFF_ASSIGN_OR_RETURN(Json obj, api::server_side_apply(&current, config, scope, opts.field_manager,
+                                                                  opts.force, format_rfc3339(clock_.now())));
+          SKIFF_TRY(check_type(info, obj));
+          std::string rv = get_string(obj["metadata"], "resourceVersion");
+          if (!rv.empty() && rv != get_string(current["metadata"], "resourceVersion")) return conflict(info, name);
+          SKIFF_TRY(schemas_.validate_and_prune(info, obj, opts.field_validation, opts.warnings));
+          return obj;
+        },
+        true);
+    if (!updated.ok() && updated.error().reason == "NotFound") continue;  // deleted meanwhile: create
+    return updated;
+  }
+  return conflict(info, name);
+}
+
 Result<Json> Registry::update_with(const api::ResourceInfo& info, const std::string& ns, const std::string& name,
                                    const std::string& subresource, const WriteOptions& opts,
-                                   const std::function<Result<Json>(const Json& current)>& transform) {
+                                   const std::function<Result<Json>(const Json& current)>& transform,
+                                   bool ownership_decided) {
   std::string key = object_key(info, ns, name);
   for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
     SKIFF_ASSIGN_OR_RETURN(auto stored, store_.get(key));
@@ -328,7 +395,8 @@ Result<Json> Registry::update_with(const api::ResourceInfo& info, const std::str
     current["metadata"]["resourceVersion"] = std::to_string(stored->mod_revision);
     SKIFF_ASSIGN_OR_RETURN(Json updated, transform(current));
     SKIFF_ASSIGN_OR_RETURN(auto written,
-                           store_update(info, key, std::move(updated), current, stored->mod_revision, subresource, opts));
+                           store_update(info, key, std::move(updated), current, stored->mod_revision, subresource, opts,
+                                        ownership_decided));
     if (written) return std::move(*written);  // else the object changed underneath: read it again
   }
   return conflict(info, name);
@@ -336,10 +404,16 @@ Result<Json> Registry::update_with(const api::ResourceInfo& info, const std::str
 
 Result<std::optional<Json>> Registry::store_update(const api::ResourceInfo& info, const std::string& key, Json obj,
                                                    const Json& current, int64_t mod_revision,
-                                                   const std::string& subresource, const WriteOptions& opts) {
+                                                   const std::string& subresource, const WriteOptions& opts,
+                                                   bool ownership_decided) {
   const std::string name = get_string(current["metadata"], "name");
+  // A status write keeps everything but status from the stored object; apply's ownership stays.
+  std::optional<Json> decided_fields;
+  if (const Json* mf = find_path(obj, "metadata.managedFields"); ownership_decided && mf) decided_fields = *mf;
   prepare_for_update(info, obj, current, subresource);
   Json& meta = obj["metadata"];
+  if (decided_fields) meta["managedFields"] = std::move(*decided_fields);
+  else if (ownership_decided) meta.erase("managedFields");
   keep_system_fields(meta, current["metadata"]);
   meta.erase("resourceVersion");
   if (auto causes = api::validate_object_meta(meta, info.namespaced, name_rule(info)); !causes.empty())
@@ -348,6 +422,9 @@ Result<std::optional<Json>> Registry::store_update(const api::ResourceInfo& info
 
   Json old = current;
   old["metadata"].erase("resourceVersion");
+  if (!ownership_decided)
+    SKIFF_TRY(api::track_update(&old, obj, ownership_scope(info, subresource), manager_of(opts),
+                                format_rfc3339(clock_.now())));
   if (tracks_generation(info) && spec_changed(obj, old)) {
     meta["generation"] = old["metadata"].value("generation", 0) + 1;
   }

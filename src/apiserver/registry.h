@@ -20,7 +20,9 @@ namespace skiff::apiserver {
 struct WriteOptions {
   bool dry_run = false;
   api::FieldValidation field_validation = api::FieldValidation::kIgnore;
-  std::string field_manager;
+  std::string field_manager;  // the fieldManager parameter; required for apply
+  std::string user_agent;     // names the manager of other writes when field_manager is empty
+  bool force = false;         // apply: take ownership of conflicting fields
   std::vector<std::string>* warnings = nullptr;  // "unknown field ..." under Warn
 };
 
@@ -84,13 +86,20 @@ class Registry {
   WatchCache& cache() { return cache_; }
 
  private:
+  // ownership_decided: transform already set metadata.managedFields (server-side apply).
+  Result<Json> create_object(const api::ResourceInfo& info, const std::string& ns, Json obj, const WriteOptions& opts,
+                             bool ownership_decided);
   Result<Json> update_with(const api::ResourceInfo& info, const std::string& ns, const std::string& name,
                            const std::string& subresource, const WriteOptions& opts,
-                           const std::function<Result<Json>(const Json& current)>& transform);
+                           const std::function<Result<Json>(const Json& current)>& transform,
+                           bool ownership_decided = false);
+  // Server-side apply: merges into the live object, or creates it when absent.
+  Result<Json> apply(const api::ResourceInfo& info, const std::string& ns, const std::string& name,
+                     const std::string& patch, const std::string& subresource, const WriteOptions& opts);
   // nullopt: the stored object changed since it was read (retry).
   Result<std::optional<Json>> store_update(const api::ResourceInfo& info, const std::string& key, Json updated,
                                            const Json& current, int64_t mod_revision, const std::string& subresource,
-                                           const WriteOptions& opts);
+                                           const WriteOptions& opts, bool ownership_decided);
   Status check_namespace(const api::ResourceInfo& info, const std::string& ns) const;
   Result<Json> finish_write(const std::string& key, Json obj, int64_t revision);
 
