@@ -8,6 +8,7 @@
 #include "api/protobuf.h"
 #include "apiserver/object_rules.h"
 #include "apiserver/tables.h"
+#include "util/json_duplicates.h"
 #include "util/strings.h"
 #include "util/yaml.h"
 
@@ -55,6 +56,19 @@ Result<Json> decode_body(const HttpRequest& req) {
   return Error::unsupported_media_type("the body of the request was in an unknown format - accepted media types "
                                        "include: application/json, application/yaml, "
                                        "application/vnd.kubernetes.protobuf");
+}
+
+// encoding/json keeps the last of duplicated fields; Strict rejects them, Warn reports them.
+Status check_duplicate_fields(const HttpRequest& req, api::FieldValidation mode, std::vector<std::string>& warnings) {
+  std::string ct = content_type_base(req.header("content-type"));
+  if (mode == api::FieldValidation::kIgnore || !(ct.empty() || ct == "application/json")) return ok_status();
+  std::vector<std::string> problems;
+  for (const auto& field : find_duplicate_json_fields(req.body)) problems.push_back("duplicate field \"" + field + "\"");
+  if (problems.empty()) return ok_status();
+  if (mode == api::FieldValidation::kStrict)
+    return Error::bad_request("strict decoding error: " + join(problems, ", "));
+  warnings.insert(warnings.end(), problems.begin(), problems.end());
+  return ok_status();
 }
 
 Result<api::FieldValidation> field_validation(const HttpRequest& req) {
@@ -411,6 +425,12 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
   wopts.dry_run = *dry;
   wopts.field_validation = *validation;
   wopts.field_manager = req.query_or("fieldManager");
+  wopts.user_agent = req.header("user-agent");
+  if (auto force = req.query_or("force"); force == "true" || force == "1") wopts.force = true;
+  else if (!force.empty() && force != "false" && force != "0")
+    return fail(Error::bad_request("force must be true or false; got \"" + force + "\""));
+  if (wopts.field_manager.size() > 128)
+    return fail(Error::invalid("fieldManager: Too long: may not be more than 128 bytes"));
   wopts.warnings = &warnings;
   const std::string& ns = info.namespace_;
 
@@ -439,6 +459,7 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
   if (info.verb == "create") {
     if (!info.name.empty() || !sub.empty())
       return fail(Error::method_not_allowed("the server does not allow this method on the requested resource"));
+    if (auto dup = check_duplicate_fields(req, *validation, warnings); !dup.ok()) return fail(dup.error());
     auto body = decode_body(req);
     if (!body.ok()) return fail(body.error());
     auto created = registry_.create(*r, ns, std::move(*body), wopts);
@@ -448,6 +469,7 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
   }
 
   if (info.verb == "update") {
+    if (auto dup = check_duplicate_fields(req, *validation, warnings); !dup.ok()) return fail(dup.error());
     auto body = decode_body(req);
     if (!body.ok()) return fail(body.error());
     Result<Json> updated = Error::internal("unreachable");
@@ -469,12 +491,14 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
     if (ct == "application/json-patch+json") type = PatchType::kJson;
     else if (ct == "application/merge-patch+json") type = PatchType::kMerge;
     else if (ct == "application/strategic-merge-patch+json") type = PatchType::kStrategic;
-    else if (ct == "application/apply-patch+yaml" || ct == "application/apply-patch+cbor") type = PatchType::kApply;
+    else if (ct == "application/apply-patch+yaml") type = PatchType::kApply;
     else
       return fail(Error::unsupported_media_type(
           "the body of the request was in an unknown format - accepted media types include: "
           "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
           "application/strategic-merge-patch+json"));
+    if (type != PatchType::kApply && wopts.force)
+      return fail(Error::invalid("force: Forbidden: may not be specified for non-apply patch"));
     if (sub == "scale") {
       auto current = registry_.get_scale(*r, ns, info.name);
       if (!current.ok()) return fail(current.error());

@@ -176,6 +176,15 @@ TEST_F(ApiErrorsTest, StrictFieldValidationRejectsUnknownFields) {
   EXPECT_EQ(Json::parse(warned.body).contains("dta"), false);
 }
 
+TEST_F(ApiErrorsTest, StrictFieldValidationRejectsDuplicateFields) {
+  Json s = expect_status("POST", kCmPath + "?fieldValidation=Strict",
+                         R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"twice","name":"again"}})", 400,
+                         "BadRequest");
+  EXPECT_NE(s["message"].get<std::string>().find("duplicate field \"metadata.name\""), std::string::npos) << s.dump();
+  EXPECT_EQ(get_status(kCmPath + "/twice"), 404);
+  EXPECT_EQ(get_status(kCmPath + "/again"), 404);
+}
+
 TEST_F(ApiErrorsTest, MetricsCountRequestsByCode) {
   HttpClient client(server_->port());
   client.request("GET", kCmPath + "/definitely-missing");
