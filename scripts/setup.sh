@@ -9,7 +9,7 @@ packages=(
   libboost-dev libssl-dev openssl nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev sqlite3
   libre2-dev zlib1g-dev libarchive-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev
+  libcrypt-dev clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do
