@@ -1,6 +1,7 @@
 // Subcommands of the skiff binary.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,5 +28,15 @@ int run_server(const ServerFlags& flags);
 
 // Default data directory: $SKIFF_DATA_DIR, else /var/lib/skiff for root, else ~/.local/share/skiff.
 std::string default_data_dir();
+
+// `skiff chart ...` (helm-compatible chart commands).
+struct ChartFlags {
+  ChartFlags();
+  ~ChartFlags();
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+CLI::App* add_chart_command(CLI::App& app, ChartFlags& flags);
+int run_chart(const ChartFlags& flags);
 
 }  // namespace skiff::cli

@@ -17,10 +17,14 @@ int main(int argc, char** argv) {
   CLI::App* server = app.add_subcommand("server", "Run the control plane (API server and datastore)");
   skiff::cli::add_server_flags(*server, server_flags);
 
+  skiff::cli::ChartFlags chart_flags;
+  CLI::App* chart = skiff::cli::add_chart_command(app, chart_flags);
+
   CLI::App* version = app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
   if (server->parsed()) return skiff::cli::run_server(server_flags);
+  if (chart->parsed()) return skiff::cli::run_chart(chart_flags);
   if (version->parsed()) {
     std::cout << "skiff " << skiff::cli::kVersion << " (Kubernetes API v1.33)\n";
     return 0;

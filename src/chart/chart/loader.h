@@ -1,0 +1,23 @@
+// Loading charts from directories and .tgz archives (helm's pkg/chart/v2/loader).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "chart/chart/chart.h"
+#include "util/result.h"
+
+namespace skiff::chart {
+
+// A chart directory (honouring .helmignore) or a gzipped tar archive.
+Result<std::shared_ptr<Chart>> load_chart(const std::string& path);
+
+// helm's LoadFiles: sorts files into Chart.yaml, values, schema, templates, charts/
+// (subcharts, directories or .tgz) and other files, then validates the metadata.
+Result<std::shared_ptr<Chart>> load_chart_files(std::vector<ChartFile> files);
+
+// A .tgz chart archive held in memory.
+Result<std::shared_ptr<Chart>> load_chart_archive(const std::string& bytes);
+
+}  // namespace skiff::chart
