@@ -10,6 +10,8 @@ shift || true
 dir=${SKIFF_FUZZ_BUILD_DIR:-build-fuzz}
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+export CCACHE_NOHASHDIR=1
 
 if [ ! -f "$dir/build.ninja" ]; then
   # Libraries get coverage instrumentation (fuzzer-no-link) so libFuzzer can steer into them.

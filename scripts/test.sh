@@ -13,7 +13,10 @@ echo "== unit and end-to-end tests"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
 echo "== unit tests under ASan + UBSan"
-SKIFF_BUILD_DIR=build-asan scripts/build.sh -DSKIFF_SANITIZE=ON -DSKIFF_BENCH=OFF
+# Only what the unit-labelled tests need (not the binary or the e2e harness).
+[ -f build-asan/build.ninja ] || cmake -S . -B build-asan -G Ninja -DSKIFF_SANITIZE=ON -DSKIFF_BENCH=OFF >/dev/null
+unit_targets=$(cmake --build build-asan --target help | sed -n 's/^\([a-z_]*\(_test\|_fuzz_corpus\)\): .*/\1/p' | grep -v '^e2e_test$')
+SKIFF_BUILD_DIR=build-asan scripts/build.sh --target $unit_targets
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" -L unit
 
