@@ -2,7 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
 #include <charconv>
+#include <climits>
 #include <cmath>
 #include <regex>
 
@@ -22,7 +24,32 @@ std::optional<bool> bool_scalar(const std::string& s) {
   return std::nullopt;
 }
 
-std::optional<Json> number_scalar(const std::string& s) {
+// A number in JSON's range, or an error for numbers JSON cannot carry (overflowing floats,
+// infinities), as Kubernetes' YAML-to-JSON conversion rejects them.
+Result<Json> finite_number(double v, const std::string& text) {
+  if (!std::isfinite(v)) return Error::bad_request("yaml: cannot convert " + text + " to JSON: number out of range");
+  return Json(v);
+}
+
+Result<Json> parse_float(const std::string& clean, const std::string& text) {
+  errno = 0;
+  char* end = nullptr;
+  double v = std::strtod(clean.c_str(), &end);
+  if (errno == ERANGE && std::isinf(v)) return finite_number(v, text);
+  return finite_number(v, text);
+}
+
+Result<Json> parse_based_integer(const std::string& digits, int base, const std::string& text) {
+  unsigned long long u = 0;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), u, base);
+  if (ec != std::errc() || p != digits.data() + digits.size())
+    return Error::bad_request("yaml: cannot convert " + text + " to JSON: number out of range");
+  if (u <= static_cast<unsigned long long>(INT64_MAX)) return Json(static_cast<int64_t>(u));
+  return Json(u);
+}
+
+// YAML 1.1 numbers: nullopt when the scalar is not a number at all.
+Result<std::optional<Json>> number_scalar(const std::string& s) {
   static const std::regex int_re(R"(^[-+]?(0|[1-9][0-9_]*)$)");
   static const std::regex hex_re(R"(^0x[0-9a-fA-F_]+$)");
   static const std::regex oct_re(R"(^0o?[0-7_]+$)");
@@ -33,21 +60,35 @@ std::optional<Json> number_scalar(const std::string& s) {
     long long v = 0;
     const char* b = clean.data() + (clean[0] == '+' ? 1 : 0);
     auto [p, ec] = std::from_chars(b, clean.data() + clean.size(), v);
-    if (ec == std::errc() && p == clean.data() + clean.size()) return Json(v);
+    if (ec == std::errc() && p == clean.data() + clean.size()) return std::optional<Json>(Json(v));
     unsigned long long u = 0;
     auto [p2, ec2] = std::from_chars(b, clean.data() + clean.size(), u);
-    if (ec2 == std::errc() && p2 == clean.data() + clean.size()) return Json(u);
-    return Json(std::stod(clean));
+    if (ec2 == std::errc() && p2 == clean.data() + clean.size()) return std::optional<Json>(Json(u));
+    SKIFF_ASSIGN_OR_RETURN(Json f, parse_float(clean, s));
+    return std::optional<Json>(std::move(f));
   }
-  if (std::regex_match(s, hex_re)) return Json(std::stoll(clean.substr(2), nullptr, 16));
+  if (std::regex_match(s, hex_re)) {
+    SKIFF_ASSIGN_OR_RETURN(Json v, parse_based_integer(clean.substr(2), 16, s));
+    return std::optional<Json>(std::move(v));
+  }
   if (s.size() > 1 && s[0] == '0' && std::regex_match(s, oct_re)) {
-    std::string digits = clean.substr(clean[1] == 'o' ? 2 : 1);
-    return Json(std::stoll(digits, nullptr, 8));
+    SKIFF_ASSIGN_OR_RETURN(Json v, parse_based_integer(clean.substr(clean[1] == 'o' ? 2 : 1), 8, s));
+    return std::optional<Json>(std::move(v));
   }
-  if (std::regex_match(s, float_re)) return Json(std::stod(clean));
-  if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf") return Json(INFINITY);
-  if (s == "-.inf" || s == "-.Inf" || s == "-.INF") return Json(-INFINITY);
-  return std::nullopt;
+  if (std::regex_match(s, float_re)) {
+    SKIFF_ASSIGN_OR_RETURN(Json f, parse_float(clean, s));
+    return std::optional<Json>(std::move(f));
+  }
+  if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" || s == "-.inf" || s == "-.Inf" || s == "-.INF" ||
+      s == ".nan" || s == ".NaN" || s == ".NAN")
+    return Error::bad_request("yaml: cannot convert " + s + " to JSON: unsupported value");
+  return std::optional<Json>();
+}
+
+// Whether a plain scalar with this text would read back as something other than a string.
+bool reads_as_number(const std::string& s) {
+  auto n = number_scalar(s);
+  return !n.ok() || n->has_value();
 }
 
 Result<Json> to_json(const YAML::Node& n) {
@@ -62,7 +103,8 @@ Result<Json> to_json(const YAML::Node& n) {
       if (n.Tag() == "?" || n.Tag().empty()) {
         if (is_null_scalar(s)) return Json(nullptr);
         if (auto b = bool_scalar(s)) return Json(*b);
-        if (auto num = number_scalar(s)) return *num;
+        SKIFF_ASSIGN_OR_RETURN(auto num, number_scalar(s));
+        if (num) return std::move(*num);
       }
       return Json(s);
     }
@@ -125,7 +167,7 @@ void emit(const Json& j, YAML::Emitter& out) {
     case Json::value_t::string: {
       const auto& s = j.get_ref<const std::string&>();
       // Quote strings that would otherwise read back as another type.
-      bool needs_quotes = is_null_scalar(s) || bool_scalar(s) || number_scalar(s);
+      bool needs_quotes = is_null_scalar(s) || bool_scalar(s) || reads_as_number(s);
       if (needs_quotes) out << YAML::DoubleQuoted << s;
       else out << s;
       break;

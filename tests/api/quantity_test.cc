@@ -237,3 +237,21 @@ TEST(QuantityRoundTrip, CanonicalFormParsesToTheSameValue) {
 
 }  // namespace
 }  // namespace skiff::api
+
+namespace skiff::api {
+namespace {
+
+// As Kubernetes' CanonicalizeBytes: a binary amount that is not a whole number of Ki prints
+// without a suffix, and that text then reads back as a decimal quantity.
+TEST(QuantityCanonical, InexactBinaryAmountPrintsBareThenDecimal) {
+  auto q = Quantity::parse("191562.5Ki");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->canonical(), "196160000");
+  auto again = Quantity::parse(q->canonical());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->canonical(), "196160k");
+  EXPECT_EQ(again->compare(*q), 0);
+}
+
+}  // namespace
+}  // namespace skiff::api

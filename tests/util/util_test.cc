@@ -59,6 +59,18 @@ TEST(Yaml, ResolvesScalarsLikeKubernetes) {
   EXPECT_EQ(j["j"], 16);
 }
 
+TEST(Yaml, NumbersJsonCannotCarryAreErrorsNotCrashes) {
+  for (const char* text : {"a: 1e400\n", "a: -1e999\n", "a: 0x1FFFFFFFFFFFFFFFFFFF\n", "a: .inf\n", "a: .nan\n",
+                           "a: 0777777777777777777777777\n"}) {
+    auto r = parse_yaml(text);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.error().code, 400);
+  }
+  auto big = parse_yaml("a: 18446744073709551615\nb: 0x10\n");
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ((*big)["a"].get<uint64_t>(), 18446744073709551615ull);
+}
+
 TEST(Yaml, SplitsDocumentsAndDropsEmptyOnes) {
   auto r = parse_yaml_documents("---\na: 1\n---\n---\nb: 2\n");
   ASSERT_TRUE(r.ok());
