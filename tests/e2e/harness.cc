@@ -10,10 +10,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
-#include <gtest/gtest.h>
 
 namespace skiff::e2e {
 namespace fs = std::filesystem;
@@ -202,6 +202,39 @@ std::string Kubectl::ok(const std::vector<std::string>& args, const std::string&
     ADD_FAILURE() << "kubectl" << cmd << " printed to stderr:\n" << r.err;
   }
   return r.out;
+}
+
+ServerProcess* KubectlSuite::server_ = nullptr;
+
+void KubectlSuite::SetUpTestSuite() {
+  server_ = new ServerProcess();
+  server_->start();
+}
+
+void KubectlSuite::TearDownTestSuite() {
+  server_->stop();
+  delete server_;
+  server_ = nullptr;
+}
+
+void KubectlSuite::SetUp() {
+  if (kubectl_path(GetParam()).empty()) GTEST_SKIP() << "kubectl 1." << GetParam() << " is not on this machine";
+  kubectl_ = std::make_unique<Kubectl>(*server_, GetParam());
+  std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  ns_ = "t" + std::to_string(GetParam()) + "-" + std::regex_replace(test, std::regex("[^a-zA-Z0-9]+"), "-");
+  for (auto& c : ns_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ns_.size() > 58) ns_ = ns_.substr(0, 58);
+  while (!ns_.empty() && ns_.back() == '-') ns_.pop_back();
+  k().ok({"create", "namespace", ns_});
+}
+
+Json KubectlSuite::get_json(std::vector<std::string> args) {
+  args.push_back("-o");
+  args.push_back("json");
+  std::string out = k().ok(args);
+  auto j = parse_json(out);
+  EXPECT_TRUE(j.ok()) << out;
+  return j.ok() ? *j : Json();
 }
 
 }  // namespace skiff::e2e

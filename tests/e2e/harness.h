@@ -2,10 +2,14 @@
 // temporary data dir, and runs real clients (kubectl) against it.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "util/json.h"
 
 namespace skiff::e2e {
 
@@ -61,6 +65,23 @@ class Kubectl {
  private:
   const ServerProcess& server_;
   std::string path_;
+};
+
+// Tests parameterized by kubectl minor version that share one server per suite; each test
+// gets its own namespace (named after the test) and skips when that kubectl is absent.
+class KubectlSuite : public ::testing::TestWithParam<int> {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  void SetUp() override;
+
+  const Kubectl& k() const { return *kubectl_; }
+  // `kubectl <args> -o json` parsed (a test failure when it does not parse).
+  Json get_json(std::vector<std::string> args);
+
+  static ServerProcess* server_;
+  std::unique_ptr<Kubectl> kubectl_;
+  std::string ns_;
 };
 
 std::string read_file(const std::string& path);

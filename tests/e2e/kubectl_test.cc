@@ -13,45 +13,7 @@
 namespace skiff::e2e {
 namespace {
 
-class KubectlTest : public ::testing::TestWithParam<int> {
- protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess();
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    server_->stop();
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    if (kubectl_path(GetParam()).empty()) GTEST_SKIP() << "kubectl 1." << GetParam() << " is not on this machine";
-    kubectl_ = std::make_unique<Kubectl>(*server_, GetParam());
-    ns_ = "t" + std::to_string(GetParam()) + "-" +
-          std::regex_replace(std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()),
-                             std::regex("[^a-zA-Z0-9]+"), "-");
-    for (auto& c : ns_) c = static_cast<char>(std::tolower(c));
-    if (ns_.size() > 60) ns_ = ns_.substr(0, 60);
-    while (!ns_.empty() && ns_.back() == '-') ns_.pop_back();
-    k().ok({"create", "namespace", ns_});
-  }
-
-  const Kubectl& k() const { return *kubectl_; }
-  Json get_json(const std::vector<std::string>& args) {
-    std::vector<std::string> a = args;
-    a.push_back("-o");
-    a.push_back("json");
-    auto out = k().ok(a);
-    auto j = parse_json(out);
-    EXPECT_TRUE(j.ok()) << out;
-    return j.ok() ? *j : Json();
-  }
-
-  static ServerProcess* server_;
-  std::unique_ptr<Kubectl> kubectl_;
-  std::string ns_;
-};
-ServerProcess* KubectlTest::server_ = nullptr;
+using KubectlTest = KubectlSuite;
 
 const char* kConfigMap = R"(apiVersion: v1
 kind: ConfigMap

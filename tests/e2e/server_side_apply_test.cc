@@ -51,42 +51,12 @@ Json entry_of(const Json& obj, const std::string& manager, const std::string& op
   return Json();
 }
 
-class ServerSideApplyTest : public ::testing::TestWithParam<int> {
+class ServerSideApplyTest : public KubectlSuite {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess();
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    server_->stop();
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    if (kubectl_path(GetParam()).empty()) GTEST_SKIP() << "kubectl 1." << GetParam() << " is not on this machine";
-    kubectl_ = std::make_unique<Kubectl>(*server_, GetParam());
-    ns_ = "ssa" + std::to_string(GetParam()) + "-" +
-          std::regex_replace(std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()),
-                             std::regex("[^a-zA-Z0-9]+"), "-");
-    for (auto& c : ns_) c = static_cast<char>(std::tolower(c));
-    if (ns_.size() > 60) ns_ = ns_.substr(0, 60);
-    while (!ns_.empty() && ns_.back() == '-') ns_.pop_back();
-    k().ok({"create", "namespace", ns_});
-  }
-
-  const Kubectl& k() const { return *kubectl_; }
   Json get_json(const std::string& kind, const std::string& name) {
-    auto out = k().ok({"get", kind, name, "-n", ns_, "-o", "json", "--show-managed-fields"});
-    auto j = parse_json(out);
-    EXPECT_TRUE(j.ok()) << out;
-    return j.ok() ? *j : Json();
+    return KubectlSuite::get_json({"get", kind, name, "-n", ns_, "--show-managed-fields"});
   }
-
-  static ServerProcess* server_;
-  std::unique_ptr<Kubectl> kubectl_;
-  std::string ns_;
 };
-ServerProcess* ServerSideApplyTest::server_ = nullptr;
 
 TEST_P(ServerSideApplyTest, CreatesThenChangesThenLeavesUnchanged) {
   EXPECT_EQ(k().ok({"apply", "--server-side", "-n", ns_, "-f", "-"}, kSettings), "configmap/settings serverside-applied\n");
