@@ -51,7 +51,12 @@ Result<Json> decode_body(const HttpRequest& req) {
   std::string ct = content_type_base(req.header("content-type"));
   if (trim(req.body).empty()) return Error::bad_request("the request body must not be empty");
   if (ct.empty() || ct == "application/json") return parse_json(req.body);
-  if (ct == "application/yaml" || ct == "application/x-yaml" || ct == "text/yaml") return parse_yaml(req.body);
+  if (ct == "application/yaml" || ct == "application/x-yaml" || ct == "text/yaml") {
+    // JSON is YAML: take the exact JSON parser when the body is a JSON object.
+    auto first = req.body.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && req.body[first] == '{') return parse_json(req.body);
+    return parse_yaml(req.body);
+  }
   if (ct == "application/vnd.kubernetes.protobuf") return api::decode_k8s_protobuf(req.body);
   return Error::unsupported_media_type("the body of the request was in an unknown format - accepted media types "
                                        "include: application/json, application/yaml, "
