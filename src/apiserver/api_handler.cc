@@ -415,8 +415,9 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
   if (!r->namespaced && !info.namespace_.empty())
     return fail(Error::not_found("the server could not find the requested resource"));
   const std::string& sub = info.subresource;
+  const bool pod_action = r->gvk.group.empty() && r->resource == "pods" && (sub == "binding" || sub == "eviction");
   if (!sub.empty() && !(sub == "status" && has_subresource(*r, "status")) &&
-      !(sub == "scale" && has_subresource(*r, "scale")))
+      !(sub == "scale" && has_subresource(*r, "scale")) && !pod_action)
     return fail(Error::not_found("the server could not find the requested resource"));
   if (std::find(r->verbs.begin(), r->verbs.end(), info.verb) == r->verbs.end() && sub.empty())
     return fail(Error::method_not_allowed("the server does not allow this method on the requested resource"));
@@ -459,6 +460,21 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
       return ex.respond(std::move(resp));
     }
     return send_object(req, *r, Json::parse((*ref)->bytes), 200, ex, warnings);
+  }
+
+  if (pod_action) {
+    if (info.verb != "create")
+      return fail(Error::method_not_allowed("the server does not allow this method on the requested resource"));
+    auto body = decode_body(req);
+    if (!body.ok()) return fail(body.error());
+    auto done = sub == "binding" ? registry_.bind_pod(ns, info.name, *body, wopts)
+                                 : registry_.evict_pod(ns, info.name, *body, wopts);
+    if (!done.ok()) return fail(done.error());
+    code = 201;
+    HttpResponse resp;
+    resp.status = 201;
+    resp.body = done->dump();
+    return ex.respond(std::move(resp));
   }
 
   if (info.verb == "create") {
@@ -647,10 +663,8 @@ void ApiHandler::do_watch(HttpRequest& req, const api::ResourceInfo& r, const Re
   if (!info.name.empty()) field_text = field_text.empty() ? "metadata.name=" + info.name
                                                           : field_text + ",metadata.name=" + info.name;
   if (auto s = check_field_selector(r, field_text); !s.ok()) return fail(s.error());
-  auto labels = api::LabelSelector::parse(label_text);
-  if (!labels.ok()) return fail(labels.error());
-  auto fields = api::FieldSelector::parse(field_text);
-  if (!fields.ok()) return fail(fields.error());
+  auto filter = ObjectFilter::parse(label_text, field_text);
+  if (!filter.ok()) return fail(filter.error());
 
   std::string rv = req.query_or("resourceVersion");
   bool send_initial = req.query_or("sendInitialEvents") == "true";
@@ -690,16 +704,6 @@ void ApiHandler::do_watch(HttpRequest& req, const api::ResourceInfo& r, const Re
   std::shared_ptr<Watcher> w = *watcher;
   auto& stream = ex.start_stream(200, rendering == Rendering::kTable ? kTableContentType : kJson, {});
 
-  auto matches = [&](const ObjectRef& obj) {
-    if (!obj) return false;
-    if (!labels->empty() && !labels->matches(obj->labels)) return false;
-    if (!fields->empty() && !fields->matches([&](std::string_view f) -> std::optional<std::string> {
-          if (const std::string* v = obj->field(f)) return *v;
-          return std::string();
-        }))
-      return false;
-    return true;
-  };
   auto render = [&](const char* type, const ObjectRef& obj) -> std::string {
     std::string body;
     if (rendering == Rendering::kTable) {
@@ -738,15 +742,12 @@ void ApiHandler::do_watch(HttpRequest& req, const api::ResourceInfo& r, const Re
     std::string out;
     for (size_t i = 0; i < events.size(); ++i) {
       const auto& e = events[i];
-      bool now_matches = e.type != CacheEvent::Type::kDeleted && matches(e.object);
-      bool was_matching = e.prev && matches(e.prev);
-      if (e.type == CacheEvent::Type::kDeleted) was_matching = matches(e.prev ? e.prev : e.object);
-      const char* type = nullptr;
-      if (e.type == CacheEvent::Type::kAdded) type = now_matches ? "ADDED" : nullptr;
-      else if (e.type == CacheEvent::Type::kModified)
-        type = now_matches ? (was_matching ? "MODIFIED" : "ADDED") : (was_matching ? "DELETED" : nullptr);
-      else type = was_matching ? "DELETED" : nullptr;
-      if (type) out += render(type, e.object);
+      if (auto type = visible_event_type(e, *filter)) {
+        const char* name = *type == CacheEvent::Type::kAdded      ? "ADDED"
+                           : *type == CacheEvent::Type::kModified ? "MODIFIED"
+                                                                  : "DELETED";
+        out += render(name, e.object);
+      }
       last_revision = std::max(last_revision, e.revision);
       if (initial_remaining > 0) --initial_remaining;
     }

@@ -95,6 +95,7 @@ void prepare_for_update(const api::ResourceInfo& info, Json& obj, const Json& ol
     obj["spec"]["finalizers"] = std::move(finalizers);
     return;
   }
+  if (subresource == "binding") return;  // the binding transform sets spec.nodeName and the condition
   if (subresource == "status") {
     Json status = obj.contains("status") ? obj["status"] : Json();
     obj = old;

@@ -82,6 +82,12 @@ class Registry {
   Result<Json> update_scale(const api::ResourceInfo& info, const std::string& ns, const std::string& name,
                             const Json& scale, const WriteOptions& opts);
 
+  // pods/binding: assigns the pod to binding.target.name (409 when it already has a node).
+  Result<Json> bind_pod(const std::string& ns, const std::string& name, const Json& binding, const WriteOptions& opts);
+  // pods/eviction: deletes the pod unless a PodDisruptionBudget forbids it (429).
+  Result<Json> evict_pod(const std::string& ns, const std::string& name, const Json& eviction,
+                         const WriteOptions& opts);
+
   const api::SchemaRegistry& schemas() const { return schemas_; }
   WatchCache& cache() { return cache_; }
 

@@ -41,6 +41,45 @@ const std::string* CachedObject::field(std::string_view name) const {
   return nullptr;
 }
 
+Result<ObjectFilter> ObjectFilter::parse(const std::string& label_selector, const std::string& field_selector) {
+  ObjectFilter f;
+  SKIFF_ASSIGN_OR_RETURN(f.labels_, api::LabelSelector::parse(label_selector));
+  SKIFF_ASSIGN_OR_RETURN(f.fields_, api::FieldSelector::parse(field_selector));
+  return f;
+}
+
+bool ObjectFilter::matches(const ObjectRef& obj) const {
+  if (!obj) return false;
+  if (!labels_.empty() && !labels_.matches(obj->labels)) return false;
+  if (!fields_.empty() && !fields_.matches([&](std::string_view f) -> std::optional<std::string> {
+        if (const std::string* v = obj->field(f)) return *v;
+        return std::string();
+      }))
+    return false;
+  return true;
+}
+
+std::optional<CacheEvent::Type> visible_event_type(const CacheEvent& e, const ObjectFilter& filter) {
+  using T = CacheEvent::Type;
+  if (filter.empty()) return e.type;
+  switch (e.type) {
+    case T::kAdded:
+      if (filter.matches(e.object)) return T::kAdded;
+      return std::nullopt;
+    case T::kModified: {
+      bool now = filter.matches(e.object);
+      bool before = e.prev && filter.matches(e.prev);
+      if (now) return before ? T::kModified : T::kAdded;
+      if (before) return T::kDeleted;
+      return std::nullopt;
+    }
+    case T::kDeleted:
+      if (filter.matches(e.prev ? e.prev : e.object)) return T::kDeleted;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 bool Watcher::wait(std::vector<CacheEvent>& out, std::chrono::milliseconds timeout) {
   std::unique_lock lk(mu_);
   cv_.wait_for(lk, timeout, [&] { return closed_ || !queue_.empty(); });

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/labels.h"
 #include "storage/store.h"
 #include "util/json.h"
 
@@ -39,6 +40,22 @@ struct CacheEvent {
   ObjectRef prev;    // state before this event (null for kAdded)
   int64_t revision = 0;
 };
+
+// Label and field selectors applied to cached objects.
+class ObjectFilter {
+ public:
+  static Result<ObjectFilter> parse(const std::string& label_selector, const std::string& field_selector);
+  bool matches(const ObjectRef& obj) const;
+  bool empty() const { return labels_.empty() && fields_.empty(); }
+
+ private:
+  api::LabelSelector labels_;
+  api::FieldSelector fields_;
+};
+
+// How an event looks to a watcher that sees only the objects a filter matches: an object that
+// starts matching is ADDED, one that stops matching is DELETED. nullopt: the watcher sees nothing.
+std::optional<CacheEvent::Type> visible_event_type(const CacheEvent& e, const ObjectFilter& filter);
 
 class Watcher {
  public:
