@@ -39,6 +39,7 @@ SERVED_KINDS = [
     ("coordination.k8s.io", "v1", "Lease"), ("discovery.k8s.io", "v1", "EndpointSlice"),
     ("policy", "v1", "PodDisruptionBudget"), ("events.k8s.io", "v1", "Event"),
     ("storage.k8s.io", "v1", "StorageClass"), ("scheduling.k8s.io", "v1", "PriorityClass"),
+    ("apiextensions.k8s.io", "v1", "CustomResourceDefinition"),
 ]
 
 META = "io.k8s.apimachinery.pkg.apis.meta.v1."
@@ -52,6 +53,7 @@ EXTRA_TYPES = [META + n for n in [
 INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
 REF_PREFIX = "#/components/schemas/"
+JSON_SCHEMA_PROPS = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps"
 
 TYPE_CODES = {"object": "o", "array": "a", "string": "s", "integer": "i", "number": "n", "boolean": "b"}
 EXTENSIONS = {
@@ -74,6 +76,10 @@ def load(ref_dir):
             doc = json.load(f)
         schemas.update(doc["schemas"])
         paths[name[:-len(".json")]] = doc["paths"]
+    # The facts drop every "description" key, JSONSchemaProps' own description field included.
+    props = schemas.get(JSON_SCHEMA_PROPS, {}).get("properties")
+    if props is not None:
+        props.setdefault("description", {"type": "string"})
     return schemas, paths
 
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <unordered_map>
 
+#include "api/crd_definition.h"
 #include "util/encoding.h"
 
 namespace skiff::api::internal {
@@ -471,6 +472,7 @@ const std::unordered_map<std::string_view, Defaulter>& defaulters() {
       {"io.k8s.api.storage.v1.StorageClass", storage_class},
       {"io.k8s.api.scheduling.v1.PriorityClass", priority_class},
       {"io.k8s.api.discovery.v1.EndpointPort", endpoint_port},
+      {kCrdTypeName, default_crd},
   };
   return table;
 }

@@ -40,6 +40,7 @@ const std::vector<KindFacts>& kind_facts() {
       {"events.k8s.io", "Event", {"ev"}, {}},
       {"storage.k8s.io", "StorageClass", {"sc"}, {}},
       {"scheduling.k8s.io", "PriorityClass", {"pc"}, {}},
+      {"apiextensions.k8s.io", "CustomResourceDefinition", {"crd", "crds"}, {"api-extensions"}},
   };
   return facts;
 }

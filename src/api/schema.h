@@ -52,6 +52,8 @@ struct PrinterColumn {
 };
 
 // One subresource as discovery reports it ("deployments/scale": autoscaling/v1 Scale).
+struct CustomResourceFacts;  // api/crd_definition.h
+
 struct SubresourceInfo {
   std::string name;  // "status", "scale", "log", ...
   GroupVersionKind gvk;
@@ -72,6 +74,7 @@ struct ResourceInfo {
   const Schema* schema = nullptr;         // the kind's top-level schema
   std::string type_name;                  // "io.k8s.api.apps.v1.Deployment"
   std::string list_type_name;             // "io.k8s.api.apps.v1.DeploymentList"
+  const CustomResourceFacts* custom = nullptr;  // set for resources served from a CRD
 
   // "Deployment.apps", or "Pod" for the core group: how errors name the kind.
   std::string qualified_kind() const { return gvk.group.empty() ? gvk.kind : gvk.kind + "." + gvk.group; }
@@ -96,6 +99,8 @@ class SchemaRegistry {
   virtual const ResourceInfo* find_kind(std::string_view group, std::string_view version,
                                         std::string_view kind) const = 0;
   virtual std::vector<const ResourceInfo*> resources() const = 0;
+  // Changes whenever the set of served resources does (CRDs come and go); 0 for fixed sets.
+  virtual uint64_t generation() const { return 0; }
   // A named type's schema ("io.k8s.api.core.v1.PodSpec"), or nullptr.
   virtual const Schema* type(std::string_view type_name) const = 0;
 

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "api/crd_definition.h"
 #include "api/labels.h"
 #include "api/name_validation.h"
 #include "util/strings.h"
@@ -421,6 +422,7 @@ const std::unordered_map<std::string_view, Rule>& rules() {
       {"io.k8s.api.networking.v1.HTTPIngressPath", ingress_path_rule},
       {"io.k8s.api.rbac.v1.RoleBinding", role_binding_rule},
       {"io.k8s.api.rbac.v1.ClusterRoleBinding", cluster_role_binding_rule},
+      {kCrdTypeName, [](const Json& crd, const std::string&, FieldErrors& e) { validate_crd(crd, e); }},
   };
   return table;
 }

@@ -6,6 +6,7 @@
 #include "api/openapi.h"
 #include "api/patch.h"
 #include "api/protobuf.h"
+#include "apiserver/crd_versions.h"
 #include "apiserver/object_rules.h"
 #include "apiserver/tables.h"
 #include "util/json_duplicates.h"
@@ -221,7 +222,47 @@ HttpResponse status_response(const Error& e) {
 }
 
 ApiHandler::ApiHandler(Registry& registry, const Clock& clock)
-    : registry_(registry), clock_(clock), discovery_(registry.schemas()) {}
+    : registry_(registry), clock_(clock) {}
+
+struct ApiHandler::OpenApiDocs {
+  std::string v2_json;
+  std::string v2_proto;
+  std::string v3_index;
+  std::map<std::string, std::string> v3_docs;  // "apis/apps/v1" -> document
+};
+
+std::shared_ptr<const Discovery> ApiHandler::discovery() {
+  std::lock_guard lock(generated_mu_);
+  uint64_t generation = registry_.schemas().generation();
+  if (!discovery_ || discovery_generation_ != generation) {
+    discovery_ = std::make_shared<const Discovery>(registry_.schemas());
+    discovery_generation_ = generation;
+  }
+  return discovery_;
+}
+
+std::shared_ptr<const ApiHandler::OpenApiDocs> ApiHandler::openapi() {
+  std::lock_guard lock(generated_mu_);
+  uint64_t generation = registry_.schemas().generation();
+  if (openapi_ && openapi_generation_ == generation) return openapi_;
+  const auto& schemas = registry_.schemas();
+  auto docs = std::make_shared<OpenApiDocs>();
+  Json v2 = api::openapi_v2_document(schemas);
+  docs->v2_json = v2.dump();
+  docs->v2_proto = api::openapi_v2_protobuf(v2);
+  Json index = api::openapi_v3_index(schemas);
+  docs->v3_index = index.dump();
+  for (auto& [path, _] : index["paths"].items()) {
+    auto parts = split(path, '/');
+    std::optional<Json> doc;
+    if (parts.size() == 2 && parts[0] == "api") doc = api::openapi_v3_document(schemas, "", parts[1]);
+    else if (parts.size() == 3) doc = api::openapi_v3_document(schemas, parts[1], parts[2]);
+    if (doc) docs->v3_docs[path] = doc->dump();
+  }
+  openapi_ = std::move(docs);
+  openapi_generation_ = generation;
+  return openapi_;
+}
 
 void ApiHandler::handle(HttpRequest& req, HttpExchange& ex) {
   auto started = std::chrono::steady_clock::now();
@@ -295,46 +336,33 @@ void ApiHandler::handle_non_resource(HttpRequest& req, HttpExchange& ex, int& co
   std::string path(p);
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   std::string accept = req.header("accept");
+  auto discovery = this->discovery();
   if (path == "/api" || path == "/apis") {
     std::string v = Discovery::aggregated_version_requested(accept);
     if (!v.empty())
-      return json(discovery_.aggregated(path == "/api", v),
+      return json(discovery->aggregated(path == "/api", v),
                   "application/json;g=apidiscovery.k8s.io;v=" + v + ";as=APIGroupDiscoveryList");
     if (path == "/api") {
-      Json versions = Json::parse(discovery_.core_versions());
+      Json versions = Json::parse(discovery->core_versions());
       versions["serverAddressByClientCIDRs"][0]["serverAddress"] = server_address;
       return json(versions.dump());
     }
-    return json(discovery_.group_list());
+    return json(discovery->group_list());
   }
   auto parts = split(std::string_view(path).substr(1), '/');
   if (parts.size() == 2 && parts[0] == "api") {
-    if (const std::string* doc = discovery_.resource_list("", parts[1])) return json(*doc);
+    if (const std::string* doc = discovery->resource_list("", parts[1])) return json(*doc);
   } else if (parts.size() == 2 && parts[0] == "apis") {
-    if (const std::string* doc = discovery_.group(parts[1])) return json(*doc);
+    if (const std::string* doc = discovery->group(parts[1])) return json(*doc);
   } else if (parts.size() == 3 && parts[0] == "apis") {
-    if (const std::string* doc = discovery_.resource_list(parts[1], parts[2])) return json(*doc);
+    if (const std::string* doc = discovery->resource_list(parts[1], parts[2])) return json(*doc);
   }
   code = 404;
   ex.respond(status_response(Error::not_found("the server could not find the requested resource")));
 }
 
 void ApiHandler::handle_openapi(HttpRequest& req, HttpExchange& ex, int& code) {
-  std::call_once(openapi_once_, [&] {
-    const auto& schemas = registry_.schemas();
-    Json v2 = api::openapi_v2_document(schemas);
-    openapi_v2_json_ = v2.dump();
-    openapi_v2_proto_ = api::openapi_v2_protobuf(v2);
-    Json index = api::openapi_v3_index(schemas);
-    openapi_v3_index_ = index.dump();
-    for (auto& [path, _] : index["paths"].items()) {
-      auto parts = split(path, '/');
-      std::optional<Json> doc;
-      if (parts.size() == 2 && parts[0] == "api") doc = api::openapi_v3_document(schemas, "", parts[1]);
-      else if (parts.size() == 3) doc = api::openapi_v3_document(schemas, parts[1], parts[2]);
-      if (doc) openapi_v3_docs_[path] = doc->dump();
-    }
-  });
+  auto docs = openapi();
   HttpResponse r;
   const std::string& p = req.path;
   if (p == "/openapi/v2") {
@@ -342,19 +370,19 @@ void ApiHandler::handle_openapi(HttpRequest& req, HttpExchange& ex, int& code) {
     if (accept.find("application/com.github.proto-openapi.spec.v2") != std::string::npos &&
         accept.find("protobuf") != std::string::npos) {
       r.content_type = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
-      r.body = openapi_v2_proto_;
+      r.body = docs->v2_proto;
     } else {
-      r.body = openapi_v2_json_;
+      r.body = docs->v2_json;
     }
     return ex.respond(std::move(r));
   }
   if (p == "/openapi/v3" || p == "/openapi/v3/") {
-    r.body = openapi_v3_index_;
+    r.body = docs->v3_index;
     return ex.respond(std::move(r));
   }
   if (starts_with(p, "/openapi/v3/")) {
-    auto it = openapi_v3_docs_.find(p.substr(strlen("/openapi/v3/")));
-    if (it != openapi_v3_docs_.end()) {
+    auto it = docs->v3_docs.find(p.substr(strlen("/openapi/v3/")));
+    if (it != docs->v3_docs.end()) {
       r.body = it->second;
       r.headers.emplace_back("Cache-Control", "public, immutable");
       return ex.respond(std::move(r));
@@ -518,6 +546,10 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
           "the body of the request was in an unknown format - accepted media types include: "
           "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
           "application/strategic-merge-patch+json"));
+    if (type == PatchType::kStrategic && r->custom)  // custom resources have no patch strategies
+      return fail(Error::unsupported_media_type(
+          "the body of the request was in an unknown format - accepted media types include: "
+          "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"));
     if (type != PatchType::kApply && wopts.force)
       return fail(Error::invalid("force: Forbidden: may not be specified for non-apply patch"));
     if (sub == "scale") {
@@ -704,7 +736,8 @@ void ApiHandler::do_watch(HttpRequest& req, const api::ResourceInfo& r, const Re
   std::shared_ptr<Watcher> w = *watcher;
   auto& stream = ex.start_stream(200, rendering == Rendering::kTable ? kTableContentType : kJson, {});
 
-  auto render = [&](const char* type, const ObjectRef& obj) -> std::string {
+  auto render = [&](const char* type, const ObjectRef& cached) -> std::string {
+    ObjectRef obj = as_served_version(r, cached);
     std::string body;
     if (rendering == Rendering::kTable) {
       Json o = Json::parse(obj->bytes);

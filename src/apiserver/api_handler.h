@@ -38,16 +38,20 @@ class ApiHandler final : public HttpHandler {
   void send_object(HttpRequest& req, const api::ResourceInfo& r, const Json& obj, int status, HttpExchange& ex,
                    const std::vector<std::string>& warnings);
 
+  struct OpenApiDocs;
+  // Built from the schema registry, and again whenever its generation moves (CRDs come and go).
+  std::shared_ptr<const Discovery> discovery();
+  std::shared_ptr<const OpenApiDocs> openapi();
+
   Registry& registry_;
   const Clock& clock_;
-  Discovery discovery_;
   RequestMetrics metrics_;
 
-  std::once_flag openapi_once_;
-  std::string openapi_v2_json_;
-  std::string openapi_v2_proto_;
-  std::string openapi_v3_index_;
-  std::map<std::string, std::string> openapi_v3_docs_;  // "apis/apps/v1" -> document
+  std::mutex generated_mu_;
+  std::shared_ptr<const Discovery> discovery_;
+  uint64_t discovery_generation_ = 0;
+  std::shared_ptr<const OpenApiDocs> openapi_;
+  uint64_t openapi_generation_ = 0;
 };
 
 // Error -> HTTP response carrying a meta.k8s.io/v1 Status.

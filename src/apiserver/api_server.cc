@@ -7,7 +7,10 @@
 #include <fstream>
 #include <thread>
 
+#include "api/crd_registry.h"
+#include "apiserver/admission.h"
 #include "apiserver/api_handler.h"
+#include "apiserver/crd_controller.h"
 #include "apiserver/http_server.h"
 #include "apiserver/namespace_finalizer.h"
 #include "apiserver/pki.h"
@@ -127,7 +130,16 @@ class ApiServerImpl final : public ApiServer {
     compactor_ = std::make_unique<Compactor>(*store_, std::chrono::minutes(5));
     cache_ = std::make_unique<WatchCache>(*store_);
     SKIFF_TRY(cache_->start());
-    registry_ = std::make_unique<Registry>(*store_, *cache_, api::SchemaRegistry::builtin(), SystemClock::instance());
+    schemas_ = std::make_unique<api::DynamicSchemaRegistry>(api::SchemaRegistry::builtin());
+    registry_ = std::make_unique<Registry>(*store_, *cache_, *schemas_, SystemClock::instance());
+    AdmissionOptions admission;
+    admission.default_not_ready_toleration_seconds = options_.default_not_ready_toleration_seconds;
+    admission.default_unreachable_toleration_seconds = options_.default_unreachable_toleration_seconds;
+    SKIFF_ASSIGN_OR_RETURN(std::shared_ptr<const Admission> plugins,
+                           make_admission(options_.admission_plugins.empty() ? default_admission_plugins()
+                                                                             : options_.admission_plugins,
+                                          *cache_, *schemas_, admission));
+    registry_->set_admission(std::move(plugins));
     handler_ = std::make_unique<ApiHandler>(*registry_, SystemClock::instance());
     handler_->ready = [this] { return ready_.load(); };
 
@@ -153,6 +165,8 @@ class ApiServerImpl final : public ApiServer {
     SKIFF_TRY(bootstrap(*registry_, http_->port()));
     namespaces_ = std::make_unique<NamespaceFinalizer>(*registry_);
     namespaces_->start();
+    crds_ = std::make_unique<CrdController>(*registry_, *schemas_, SystemClock::instance());
+    crds_->start();
 
     std::vector<std::string> paths = options_.write_kubeconfig;
     paths.insert(paths.begin(), options_.data_dir + "/admin.kubeconfig");
@@ -175,6 +189,7 @@ class ApiServerImpl final : public ApiServer {
   void stop() override {
     ready_ = false;
     if (namespaces_) namespaces_->stop();
+    if (crds_) crds_->stop();
     if (http_) http_->stop();
   }
 
@@ -191,10 +206,12 @@ class ApiServerImpl final : public ApiServer {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<Compactor> compactor_;
   std::unique_ptr<WatchCache> cache_;
+  std::unique_ptr<api::DynamicSchemaRegistry> schemas_;
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<ApiHandler> handler_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<NamespaceFinalizer> namespaces_;
+  std::unique_ptr<CrdController> crds_;
   std::atomic<bool> ready_{false};
 };
 

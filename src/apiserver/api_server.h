@@ -21,6 +21,9 @@ struct ApiServerOptions {
   std::string datastore = "sqlite";      // sqlite | memory
   std::vector<std::string> write_kubeconfig;  // extra kubeconfig paths
   std::vector<std::string> tls_sans;     // extra host names / IPs for the serving certificate
+  std::vector<std::string> admission_plugins;  // empty: the defaults
+  int64_t default_not_ready_toleration_seconds = 300;
+  int64_t default_unreachable_toleration_seconds = 300;
 };
 
 class ApiServer {

@@ -17,6 +17,10 @@ bool is_core(const api::ResourceInfo& info, std::string_view kind) {
 
 // Kinds created with a status that the server itself fills in.
 void initial_status(const api::ResourceInfo& info, Json& obj) {
+  if (info.custom) {  // the status subresource owns status: a create can not set it
+    obj.erase("status");
+    return;
+  }
   const auto& kind = gvk(info).kind;
   if (!gvk(info).group.empty()) {
     obj["status"] = Json::object();
@@ -68,7 +72,7 @@ bool has_subresource(const api::ResourceInfo& info, std::string_view sub) {
 }
 
 bool tracks_generation(const api::ResourceInfo& info) {
-  if (info.schema == nullptr) return true;  // custom resources
+  if (info.schema == nullptr || info.custom) return true;  // custom resources
   return info.schema->properties.count("spec") > 0 && has_subresource(info, "status") &&
          !is_core(info, "Namespace") && !is_core(info, "Node") && !is_core(info, "PersistentVolume") &&
          !is_core(info, "PersistentVolumeClaim") && !is_core(info, "Service");

@@ -7,6 +7,9 @@
 #include "api/meta.h"
 #include "api/patch.h"
 #include "api/server_side_apply.h"
+#include "api/crd_definition.h"
+#include "api/crd_json_path.h"
+#include "apiserver/crd_versions.h"
 #include "apiserver/object_rules.h"
 #include "util/encoding.h"
 #include "util/random.h"
@@ -203,6 +206,8 @@ Result<Json> Registry::create_object(const api::ResourceInfo& info, const std::s
     std::string prefix = get_string(meta, "generateName");
     if (!prefix.empty()) meta["name"] = name = api::generate_name(prefix);
   }
+  AdmissionRequest admission{info, ns, name, AdmissionOperation::kCreate, "", obj};
+  if (admission_) SKIFF_TRY(admission_->admit(admission));
   SKIFF_TRY(schemas_.validate_and_prune(info, obj, opts.field_validation, opts.warnings));
   if (name.empty()) {
     return invalid(info, name, {{"FieldValueRequired", "name or generateName is required", "metadata.name"}});
@@ -221,6 +226,7 @@ Result<Json> Registry::create_object(const api::ResourceInfo& info, const std::s
   if (!ownership_decided)
     SKIFF_TRY(api::track_update(nullptr, obj, ownership_scope(info, ""), manager_of(opts), format_rfc3339(clock_.now())));
 
+  if (admission_) SKIFF_TRY(admission_->validate(admission));
   std::unique_lock<std::mutex> alloc_lock;
   if (info.gvk.group.empty() && info.gvk.kind == "Service") {
     alloc_lock = std::unique_lock(allocation_mu_);
@@ -243,7 +249,7 @@ Result<ObjectRef> Registry::get_cached(const api::ResourceInfo& info, const std:
                                        const std::string& name) const {
   ObjectRef ref = cache_.get(object_key(info, ns, name));
   if (!ref) return not_found(info, name);
-  return ref;
+  return as_served_version(info, ref);
 }
 
 Result<Json> Registry::get(const api::ResourceInfo& info, const std::string& ns, const std::string& name) const {
@@ -283,7 +289,7 @@ Result<ListResult> Registry::list(const api::ResourceInfo& info, const std::stri
       out.continue_token = base64_encode(token.dump());
       break;
     }
-    out.items.push_back(ref);
+    out.items.push_back(as_served_version(info, ref));
   }
   return out;
 }
@@ -393,6 +399,7 @@ Result<Json> Registry::update_with(const api::ResourceInfo& info, const std::str
     if (!stored) return not_found(info, name);
     SKIFF_ASSIGN_OR_RETURN(Json current, parse_json(stored->value));
     current["metadata"]["resourceVersion"] = std::to_string(stored->mod_revision);
+    set_served_version(info, current);
     SKIFF_ASSIGN_OR_RETURN(Json updated, transform(current));
     SKIFF_ASSIGN_OR_RETURN(auto written,
                            store_update(info, key, std::move(updated), current, stored->mod_revision, subresource, opts,
@@ -419,6 +426,12 @@ Result<std::optional<Json>> Registry::store_update(const api::ResourceInfo& info
   if (auto causes = api::validate_object_meta(meta, info.namespaced, name_rule(info)); !causes.empty())
     return invalid(info, name, std::move(causes));
   schemas_.apply_defaults(info, obj);
+  if (admission_) {
+    AdmissionRequest admission{info, get_string(current["metadata"], "namespace"), name, AdmissionOperation::kUpdate,
+                               subresource, obj, &current};
+    SKIFF_TRY(admission_->admit(admission));
+    SKIFF_TRY(admission_->validate(admission));
+  }
 
   Json old = current;
   old["metadata"].erase("resourceVersion");
@@ -434,8 +447,11 @@ Result<std::optional<Json>> Registry::store_update(const api::ResourceInfo& info
   }
   if (obj == old) return std::optional<Json>(current);  // no-op writes keep the resourceVersion, as Kubernetes does
 
+  // Gone once nothing holds it: no finalizers left and no grace period still running (a
+  // terminating pod keeps its status updates until the node deletes it with grace 0).
   bool finalized = meta.contains("deletionTimestamp") &&
-                   (!meta.contains("finalizers") || !meta["finalizers"].is_array() || meta["finalizers"].empty());
+                   (!meta.contains("finalizers") || !meta["finalizers"].is_array() || meta["finalizers"].empty()) &&
+                   meta.value("deletionGracePeriodSeconds", int64_t{0}) == 0;
   if (finalized && !(info.gvk.group.empty() && info.gvk.kind == "Namespace" && find_path(obj, "spec.finalizers") &&
                      !(*find_path(obj, "spec.finalizers")).empty())) {
     if (opts.dry_run) return std::optional<Json>(std::move(obj));
@@ -490,6 +506,13 @@ Result<DeleteResult> Registry::remove(const api::ResourceInfo& info, const std::
     };
     if (opts.propagation_policy == "Orphan") add_finalizer("orphan");
     if (opts.propagation_policy == "Foreground") add_finalizer("foregroundDeletion");
+    if (info.gvk.group == api::kCrdGroup && info.gvk.kind == api::kCrdKind && !meta.contains("deletionTimestamp")) {
+      // Kubernetes' CRD storage: the custom resources go first (CrdController), then the CRD.
+      add_finalizer(api::kCrdCleanupFinalizer.data());
+      api::set_crd_condition(obj, "Terminating", "True", "InstanceDeletionPending",
+                             "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon",
+                             format_rfc3339(clock_.now()));
+    }
 
     bool is_namespace = info.gvk.group.empty() && info.gvk.kind == "Namespace";
     bool is_pod = info.gvk.group.empty() && info.gvk.kind == "Pod";
@@ -550,6 +573,21 @@ Result<Json> Registry::get_scale(const api::ResourceInfo& info, const std::strin
                   {"creationTimestamp", meta.value("creationTimestamp", "")}}},
                 {"spec", {{"replicas", obj["spec"].value("replicas", 0)}}},
                 {"status", {{"replicas", obj.value("status", Json::object()).value("replicas", 0)}}}};
+  if (info.custom) {
+    // specReplicasPath / statusReplicasPath / labelSelectorPath from the CRD.
+    auto first = [&](const std::string& path) -> const Json* {
+      auto found = api::json_path_find(obj, path);
+      return found.ok() && !found->empty() ? found->front() : nullptr;
+    };
+    const Json* spec = first(info.custom->spec_replicas_path);
+    const Json* status = first(info.custom->status_replicas_path);
+    scale["spec"]["replicas"] = spec && spec->is_number_integer() ? *spec : Json(0);
+    scale["status"]["replicas"] = status && status->is_number_integer() ? *status : Json(0);
+    if (!info.custom->label_selector_path.empty())
+      if (const Json* sel = first(info.custom->label_selector_path); sel && sel->is_string())
+        scale["status"]["selector"] = *sel;
+    return scale;
+  }
   if (const Json* sel = find_path(obj, "spec.selector")) {
     auto selector = api::LabelSelector::from_json(*sel);
     if (selector.ok()) scale["status"]["selector"] = selector->to_string();
@@ -574,6 +612,11 @@ Result<Json> Registry::update_scale(const api::ResourceInfo& info, const std::st
   SKIFF_ASSIGN_OR_RETURN(Json updated, update_with(info, ns, name, "", opts, [&](const Json& current) -> Result<Json> {
     if (!rv.empty() && rv != get_string(current["metadata"], "resourceVersion")) return conflict(info, name);
     Json obj = current;
+    if (info.custom) {
+      SKIFF_TRY(api::json_path_set(obj, info.custom->spec_replicas_path, *replicas));
+      SKIFF_TRY(schemas_.validate(info, obj));
+      return obj;
+    }
     obj["spec"]["replicas"] = *replicas;
     return obj;
   }));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/schema.h"
+#include "apiserver/admission.h"
 #include "apiserver/watch_cache.h"
 #include "storage/store.h"
 #include "util/clock.h"
@@ -88,6 +89,8 @@ class Registry {
   Result<Json> evict_pod(const std::string& ns, const std::string& name, const Json& eviction,
                          const WriteOptions& opts);
 
+  // Admission plugins on every create and update; none until set.
+  void set_admission(std::shared_ptr<const Admission> admission) { admission_ = std::move(admission); }
   const api::SchemaRegistry& schemas() const { return schemas_; }
   WatchCache& cache() { return cache_; }
 
@@ -113,6 +116,7 @@ class Registry {
   WatchCache& cache_;
   const api::SchemaRegistry& schemas_;
   const Clock& clock_;
+  std::shared_ptr<const Admission> admission_;
   std::mutex allocation_mu_;  // serializes Service IP/port allocation with the create that uses it
 };
 

@@ -1,5 +1,6 @@
 #include "apiserver/tables.h"
 
+#include "apiserver/crd_tables.h"
 #include "apiserver/tables_format.h"
 #include "apiserver/tables_printers.h"
 
@@ -104,6 +105,7 @@ std::vector<api::PrinterColumn> table_columns(const api::GroupVersionKind& gvk) 
 
 Json make_table(const api::ResourceInfo& info, const std::vector<const Json*>& objects, IncludeObject include,
                 WallTime now) {
+  if (info.custom) return make_custom_resource_table(info, objects, include, now);
   const tables::Printer& printer = printer_for(info.gvk);
   Json columns = Json::array();
   for (const auto& c : printer.columns) columns.push_back(column_json(c));

@@ -1,6 +1,7 @@
 // Subcommands of the skiff binary.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,19 @@ struct ServerFlags {
   std::vector<std::string> tls_san;
   bool plain_http = false;
   int verbosity = 0;
+
+  // Control plane and simulated nodes.
+  bool disable_agent = false;
+  bool disable_scheduler = false;
+  std::vector<std::string> controllers;  // empty: all
+  int sim_nodes = 0;
+  std::string sim_node_cpu = "4";
+  std::string sim_node_memory = "16Gi";
+  std::string sim_node_pods = "110";
+  std::string node_monitor_grace_period = "40s";
+  std::string node_monitor_period = "5s";
+  int64_t default_not_ready_toleration_seconds = 300;
+  int64_t default_unreachable_toleration_seconds = 300;
 };
 
 void add_server_flags(CLI::App& app, ServerFlags& flags);
@@ -38,5 +52,34 @@ struct ChartFlags {
 };
 CLI::App* add_chart_command(CLI::App& app, ChartFlags& flags);
 int run_chart(const ChartFlags& flags);
+
+// `skiff agent` (node agent; only the simulated runtime today).
+struct AgentFlags {
+  std::string kubeconfig;
+  std::string context;
+  std::string runtime = "sim";
+  int sim_nodes = 1;
+  std::string node_name_prefix = "sim-";
+  int first_index = 0;
+  std::string node_cpu = "4";
+  std::string node_memory = "16Gi";
+  std::string node_pods = "110";
+  std::string node_ephemeral_storage = "100Gi";
+  std::string zones = "zone-a,zone-b,zone-c";
+  std::string region = "sim-region";
+  std::vector<std::string> labels;
+  std::vector<std::string> taints;
+  std::string lease_renew = "10s";
+  std::string status_report = "1m";
+  std::string pod_start_delay = "0s";
+  std::string readiness_delay = "0s";
+  std::string crash_backoff = "10s";
+  std::string max_grace = "0s";
+  bool record_events = false;
+  int workers = 2;
+  int verbosity = 0;
+};
+CLI::App* add_agent_command(CLI::App& app, AgentFlags& flags);
+int run_agent(const AgentFlags& flags);
 
 }  // namespace skiff::cli

@@ -20,11 +20,15 @@ int main(int argc, char** argv) {
   skiff::cli::ChartFlags chart_flags;
   CLI::App* chart = skiff::cli::add_chart_command(app, chart_flags);
 
+  skiff::cli::AgentFlags agent_flags;
+  CLI::App* agent = skiff::cli::add_agent_command(app, agent_flags);
+
   CLI::App* version = app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
   if (server->parsed()) return skiff::cli::run_server(server_flags);
   if (chart->parsed()) return skiff::cli::run_chart(chart_flags);
+  if (agent->parsed()) return skiff::cli::run_agent(agent_flags);
   if (version->parsed()) {
     std::cout << "skiff " << skiff::cli::kVersion << " (Kubernetes API v1.33)\n";
     return 0;

@@ -8,6 +8,8 @@
 
 #include "apiserver/api_server.h"
 #include "cli/commands.h"
+#include "cli/control_plane.h"
+#include "cli/duration_flag.h"
 #include "util/log.h"
 
 namespace skiff::cli {
@@ -35,6 +37,30 @@ void add_server_flags(CLI::App& app, ServerFlags& f) {
   app.add_flag("--insecure-plain-http", f.plain_http,
                "Serve plain HTTP without authentication (loopback addresses only; for debugging)");
   app.add_flag("-v", f.verbosity, "More verbose logs");
+
+  app.add_flag("--disable-agent", f.disable_agent,
+               "Do not run a node agent in the server (containers need the CRI agent: not built yet)");
+  app.add_flag("--disable-scheduler", f.disable_scheduler, "Do not run the scheduler");
+  app.add_option("--controllers", f.controllers,
+                 "Controllers to run (repeatable; default: all). Names as kube-controller-manager's")
+      ->delimiter(',');
+  app.add_option("--sim-nodes", f.sim_nodes, "Run N simulated nodes (sim-0 ... sim-N-1) in the server")
+      ->check(CLI::Range(0, 100000));
+  app.add_option("--sim-node-cpu", f.sim_node_cpu, "CPU capacity of each simulated node")->capture_default_str();
+  app.add_option("--sim-node-memory", f.sim_node_memory, "Memory capacity of each simulated node")
+      ->capture_default_str();
+  app.add_option("--sim-node-pods", f.sim_node_pods, "Pod capacity of each simulated node")->capture_default_str();
+  app.add_option("--node-monitor-grace-period", f.node_monitor_grace_period,
+                 "How long a node may stay silent before it is marked Unknown")
+      ->capture_default_str();
+  app.add_option("--node-monitor-period", f.node_monitor_period, "How often node health is checked")
+      ->capture_default_str();
+  app.add_option("--default-not-ready-toleration-seconds", f.default_not_ready_toleration_seconds,
+                 "tolerationSeconds of the not-ready:NoExecute toleration added to every pod")
+      ->capture_default_str();
+  app.add_option("--default-unreachable-toleration-seconds", f.default_unreachable_toleration_seconds,
+                 "tolerationSeconds of the unreachable:NoExecute toleration added to every pod")
+      ->capture_default_str();
 }
 
 int run_server(const ServerFlags& f) {
@@ -45,6 +71,8 @@ int run_server(const ServerFlags& f) {
   opts.write_kubeconfig = f.write_kubeconfig;
   opts.tls_sans = f.tls_san;
   opts.tls = !f.plain_http;
+  opts.default_not_ready_toleration_seconds = f.default_not_ready_toleration_seconds;
+  opts.default_unreachable_toleration_seconds = f.default_unreachable_toleration_seconds;
   auto colon = f.listen.rfind(':');
   if (colon == std::string::npos) {
     std::cerr << "skiff server: --listen must be HOST:PORT, got \"" << f.listen << "\"\n";
@@ -74,12 +102,36 @@ int run_server(const ServerFlags& f) {
     std::cerr << "skiff server: " << server.error().message << "\n";
     return 1;
   }
+  ControlPlaneOptions plane;
+  plane.scheduler = !f.disable_scheduler;
+  plane.controllers = f.controllers;
+  plane.sim_nodes = f.sim_nodes;
+  plane.sim.cpu = f.sim_node_cpu;
+  plane.sim.memory = f.sim_node_memory;
+  plane.sim.pods = f.sim_node_pods;
+  auto grace = parse_duration_flag("--node-monitor-grace-period", f.node_monitor_grace_period);
+  auto period = parse_duration_flag("--node-monitor-period", f.node_monitor_period);
+  if (!grace.ok() || !period.ok()) {
+    std::cerr << "skiff server: " << (grace.ok() ? period.error() : grace.error()).message << "\n";
+    return 2;
+  }
+  plane.controller_options.node_monitor_grace_period = *grace;
+  plane.controller_options.node_monitor_period = *period;
+  plane.controller_options.default_not_ready_toleration_seconds = f.default_not_ready_toleration_seconds;
+  plane.controller_options.default_unreachable_toleration_seconds = f.default_unreachable_toleration_seconds;
+  auto control = ControlPlane::start((*server)->registry(), plane);
+  if (!control.ok()) {
+    std::cerr << "skiff server: " << control.error().message << "\n";
+    (*server)->stop();
+    return 1;
+  }
   if (opts.tls) {
     std::cerr << "skiff server: ready. Use it with:\n  export KUBECONFIG=" << f.data_dir << "/admin.kubeconfig\n";
   }
   int sig = 0;
   sigwait(&signals, &sig);
   log::info("server", std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+  (*control)->stop();
   (*server)->stop();
   return 0;
 }

@@ -27,11 +27,12 @@ std::string object_key(std::string_view ns, std::string_view name) {
 
 std::string object_key(const Json& obj) {
   const Json& meta = obj.at("metadata");
-  auto ns = meta.find("namespace");
-  auto name = meta.find("name");
-  std::string_view ns_view = ns != meta.end() && ns->is_string() ? ns->get_ref<const std::string&>() : "";
-  std::string_view name_view = name != meta.end() && name->is_string() ? name->get_ref<const std::string&>() : "";
-  return object_key(ns_view, name_view);
+  auto field = [&](const char* name) -> std::string_view {
+    auto it = meta.find(name);
+    if (it == meta.end() || !it->is_string()) return {};
+    return it->get_ref<const std::string&>();
+  };
+  return object_key(field("namespace"), field("name"));
 }
 
 std::pair<std::string, std::string> split_key(std::string_view key) {

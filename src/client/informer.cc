@@ -277,6 +277,7 @@ bool InformerFactory::wait_for_sync(std::chrono::milliseconds timeout) {
 
 void InformerFactory::stop() {
   std::lock_guard lk(mu_);
+  for (auto& [key, inf] : informers_) inf->request_stop();
   for (auto& [key, inf] : informers_) inf->stop();
 }
 

@@ -45,6 +45,8 @@ class Informer {
   void set_resync_period(std::chrono::milliseconds period);
 
   void start();
+  // Asks the informer's thread to finish without waiting for it (stop() waits).
+  void request_stop() { stopping_ = true; }
   void stop();
   bool has_synced() const { return synced_.load(); }
   bool wait_for_sync(std::chrono::milliseconds timeout) const;

@@ -27,7 +27,7 @@ TEST(SchemaRegistryDiscovery, ServesEveryRequestedKind) {
       {"rbac.authorization.k8s.io", "v1", "ClusterRoleBinding"}, {"coordination.k8s.io", "v1", "Lease"},
       {"discovery.k8s.io", "v1", "EndpointSlice"}, {"policy", "v1", "PodDisruptionBudget"},
       {"events.k8s.io", "v1", "Event"}, {"storage.k8s.io", "v1", "StorageClass"},
-      {"scheduling.k8s.io", "v1", "PriorityClass"}};
+      {"scheduling.k8s.io", "v1", "PriorityClass"}, {"apiextensions.k8s.io", "v1", "CustomResourceDefinition"}};
   for (const auto& [g, v, k] : kinds) {
     const ResourceInfo* info = reg().find_kind(g, v, k);
     ASSERT_NE(info, nullptr) << g << "/" << v << " " << k;
@@ -120,7 +120,8 @@ TEST(SchemaRegistryDiscovery, ClusterScopedKinds) {
     const bool cluster = info->resource == "namespaces" || info->resource == "nodes" ||
                          info->resource == "persistentvolumes" || info->resource == "clusterroles" ||
                          info->resource == "clusterrolebindings" || info->resource == "ingressclasses" ||
-                         info->resource == "storageclasses" || info->resource == "priorityclasses";
+                         info->resource == "storageclasses" || info->resource == "priorityclasses" ||
+                         info->resource == "customresourcedefinitions";
     EXPECT_EQ(info->namespaced, !cluster) << info->resource;
   }
 }

@@ -1,0 +1,153 @@
+// `skiff agent`: a node agent talking to the API server through a kubeconfig. Only the
+// simulated runtime exists today; the CRI runtime is issue 5.
+#include <CLI/CLI.hpp>
+
+#include <signal.h>
+
+#include <cctype>
+#include <iostream>
+
+#include "agent/sim/sim_node_runtime.h"
+#include "api/quantity.h"
+#include "cli/commands.h"
+#include "cli/duration_flag.h"
+#include "client/rest_client.h"
+#include "util/log.h"
+#include "util/strings.h"
+
+namespace skiff::cli {
+namespace {
+
+// "key=value:Effect" or "key:Effect", as kubelet --register-with-taints.
+Result<Json> parse_taint(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) return Error::bad_request("taint \"" + text + "\" needs :Effect");
+  std::string effect = text.substr(colon + 1);
+  if (effect != "NoSchedule" && effect != "PreferNoSchedule" && effect != "NoExecute")
+    return Error::bad_request("taint \"" + text + "\": effect must be NoSchedule, PreferNoSchedule or NoExecute");
+  std::string kv = text.substr(0, colon);
+  auto eq = kv.find('=');
+  Json taint = {{"key", kv.substr(0, eq)}, {"effect", effect}};
+  if (eq != std::string::npos) taint["value"] = kv.substr(eq + 1);
+  return taint;
+}
+
+}  // namespace
+
+CLI::App* add_agent_command(CLI::App& app, AgentFlags& f) {
+  CLI::App* agent = app.add_subcommand("agent", "Run a node agent (today: --runtime sim, simulated nodes)");
+  agent->add_option("--kubeconfig", f.kubeconfig, "kubeconfig of the API server to join")->required();
+  agent->add_option("--context", f.context, "kubeconfig context (default: current-context)");
+  agent->add_option("--runtime", f.runtime, "Node runtime: sim (simulated nodes) or cri (not built yet)")
+      ->check(CLI::IsMember({"sim", "cri"}))
+      ->capture_default_str();
+  agent->add_option("--sim-nodes", f.sim_nodes, "Number of simulated nodes")->capture_default_str();
+  agent->add_option("--node-name-prefix", f.node_name_prefix, "Simulated node names are PREFIX0, PREFIX1, ...")
+      ->capture_default_str();
+  agent->add_option("--first-node-index", f.first_index, "Number of the first simulated node")->capture_default_str();
+  agent->add_option("--node-cpu", f.node_cpu, "CPU capacity of each simulated node")->capture_default_str();
+  agent->add_option("--node-memory", f.node_memory, "Memory capacity of each simulated node")->capture_default_str();
+  agent->add_option("--node-pods", f.node_pods, "Pod capacity of each simulated node")->capture_default_str();
+  agent->add_option("--node-ephemeral-storage", f.node_ephemeral_storage, "Ephemeral storage of each simulated node")
+      ->capture_default_str();
+  agent->add_option("--zones", f.zones, "Zones assigned round-robin (comma-separated)")->capture_default_str();
+  agent->add_option("--region", f.region, "Region label of the simulated nodes")->capture_default_str();
+  agent->add_option("--node-labels", f.labels, "Extra node labels KEY=VALUE (repeatable)");
+  agent->add_option("--register-with-taints", f.taints, "Taints KEY[=VALUE]:EFFECT (repeatable)");
+  agent->add_option("--node-lease-renew-interval", f.lease_renew, "Lease renewal period")->capture_default_str();
+  agent->add_option("--node-status-report-frequency", f.status_report, "Node status report period")
+      ->capture_default_str();
+  agent->add_option("--pod-start-delay", f.pod_start_delay, "Delay before a bound pod runs")->capture_default_str();
+  agent->add_option("--readiness-delay", f.readiness_delay, "Readiness delay of containers without a readinessProbe")
+      ->capture_default_str();
+  agent->add_option("--crash-backoff-base", f.crash_backoff, "First crash-loop back-off (doubles up to 5m)")
+      ->capture_default_str();
+  agent->add_option("--max-termination-grace", f.max_grace, "Cap on the grace period of deleted pods")
+      ->capture_default_str();
+  agent->add_flag("--record-events", f.record_events, "Record kubelet-style pod events (Pulled, Started, Killing...)");
+  agent->add_option("--workers", f.workers, "Worker threads for node and pod updates")->capture_default_str();
+  agent->add_flag("-v", f.verbosity, "More verbose logs");
+  return agent;
+}
+
+int run_agent(const AgentFlags& f) {
+  if (f.verbosity > 0) log::set_level(log::Level::kDebug);
+  if (f.runtime == "cri") {
+    std::cerr << "skiff agent: --runtime cri is not built yet (issue 5); use --runtime sim\n";
+    return 2;
+  }
+  agent::sim::SimNodeOptions o;
+  o.nodes = f.sim_nodes;
+  o.name_prefix = f.node_name_prefix;
+  o.first_index = f.first_index;
+  o.cpu = f.node_cpu;
+  o.memory = f.node_memory;
+  o.pods = f.node_pods;
+  o.ephemeral_storage = f.node_ephemeral_storage;
+  o.region = f.region;
+  o.record_events = f.record_events;
+  o.workers = f.workers;
+  o.zones.clear();
+  for (auto& z : split(f.zones, ','))
+    if (!trim(z).empty()) o.zones.emplace_back(trim(z));
+  auto fail = [](const std::string& message) {
+    std::cerr << "skiff agent: " << message << "\n";
+    return 2;
+  };
+  if (f.sim_nodes < 0) return fail("--sim-nodes must not be negative");
+  for (const auto& q : {f.node_cpu, f.node_memory, f.node_pods, f.node_ephemeral_storage})
+    if (auto parsed = api::Quantity::parse(q); !parsed.ok()) return fail("\"" + q + "\": " + parsed.error().message);
+  for (const auto& label : f.labels) {
+    auto eq = label.find('=');
+    if (eq == std::string::npos) return fail("--node-labels wants KEY=VALUE, got \"" + label + "\"");
+    o.extra_labels[label.substr(0, eq)] = label.substr(eq + 1);
+  }
+  for (const auto& t : f.taints) {
+    auto taint = parse_taint(t);
+    if (!taint.ok()) return fail(taint.error().message);
+    o.taints.push_back(*taint);
+  }
+  struct DurationFlag {
+    const char* name;
+    const std::string& text;
+    std::chrono::milliseconds& out;
+  };
+  for (const DurationFlag& d : {DurationFlag{"--node-lease-renew-interval", f.lease_renew, o.lease_renew_interval},
+                                DurationFlag{"--node-status-report-frequency", f.status_report, o.status_report_interval},
+                                DurationFlag{"--pod-start-delay", f.pod_start_delay, o.pod_start_delay},
+                                DurationFlag{"--readiness-delay", f.readiness_delay, o.default_readiness_delay},
+                                DurationFlag{"--crash-backoff-base", f.crash_backoff, o.crash_backoff_base},
+                                DurationFlag{"--max-termination-grace", f.max_grace, o.max_termination_grace}}) {
+    auto parsed = parse_duration_flag(d.name, d.text);
+    if (!parsed.ok()) return fail(parsed.error().message);
+    d.out = *parsed;
+  }
+
+  auto config = client::load_kubeconfig(f.kubeconfig, f.context);
+  if (!config.ok()) return fail(config.error().message);
+  client::RestClientOptions copts;
+  copts.component = "skiff-agent";
+  auto rest = client::new_rest_client(*config, copts);
+  if (!rest.ok()) return fail(rest.error().message);
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  agent::sim::SimNodeRuntime runtime(**rest, o);
+  if (auto started = runtime.start(); !started.ok()) {
+    std::cerr << "skiff agent: " << started.error().message << "\n";
+    return 1;
+  }
+  std::cerr << "skiff agent: running " << o.nodes << " simulated nodes against " << config->server << "\n";
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log::info("agent", std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping simulated nodes");
+  runtime.stop();
+  return 0;
+}
+
+}  // namespace skiff::cli
