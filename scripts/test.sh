@@ -9,6 +9,9 @@ jobs=$(nproc)
 echo "== build"
 scripts/build.sh
 
+echo "== reference helm binaries (differential chart tests skip without them)"
+scripts/fetch-helm.sh || echo "fetch-helm: unavailable; chart differential tests will skip"
+
 echo "== unit and end-to-end tests"
 ctest --test-dir build --output-on-failure -j"$jobs"
 

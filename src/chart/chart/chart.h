@@ -15,6 +15,7 @@ namespace skiff::chart {
 struct ChartFile {
   std::string name;  // slash-separated path relative to the chart root
   std::string data;
+  long long mtime_ns = 0;  // modification time (ns since the epoch); 0 when unknown
 };
 
 struct Maintainer {
@@ -59,6 +60,10 @@ struct Chart {
   std::vector<ChartFile> templates;  // templates/...
   std::vector<ChartFile> files;      // everything .Files exposes
   Json values = Json::object();
+  std::optional<ChartFile> values_file;  // values.yaml as written (show values, package)
+  std::optional<ChartFile> schema_file;  // values.schema.json with its mtime
+  std::optional<ChartFile> lock_file;    // Chart.lock (v2) or requirements.lock (v1)
+  long long metadata_mtime_ns = 0;       // Chart.yaml's modification time
   std::optional<std::string> schema;  // values.schema.json
   std::vector<std::shared_ptr<Chart>> dependencies;
   const Chart* parent = nullptr;

@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -50,7 +51,10 @@ Status walk(const fs::path& top, const std::string& rel, const IgnoreRules& rule
     }
     SKIFF_ASSIGN_OR_RETURN(std::string data, read_file(full));
     if (data.rfind(kUtf8Bom, 0) == 0) data.erase(0, 3);
-    out.push_back({path, std::move(data)});
+    auto mtime = fs::last_write_time(full, ec);
+    long long mtime_ns = ec ? 0 : static_cast<long long>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                      std::chrono::file_clock::to_sys(mtime).time_since_epoch()).count());
+    out.push_back({path, std::move(data), mtime_ns});
   }
   return ok_status();
 }
@@ -92,7 +96,10 @@ Result<std::shared_ptr<Chart>> load_chart_files(std::vector<ChartFile> files) {
   for (const auto& f : files) {
     if (f.name != "Chart.yaml") continue;
     have_metadata = true;
-    SKIFF_ASSIGN_OR_RETURN(Json doc, parse_yaml_json(f.data, "Chart.yaml"));
+    c->metadata_mtime_ns = f.mtime_ns;
+    auto parsed = parse_yaml_json(f.data, "Chart.yaml");
+    if (!parsed.ok()) return Error::invalid("cannot load Chart.yaml: " + parsed.error().message);
+    Json doc = std::move(parsed).value();
     auto decoded = decode_metadata(doc, c->metadata, "Chart.yaml");
     if (!decoded.ok()) return std::move(decoded).error();
     if (c->metadata.api_version.empty()) c->metadata.api_version = "v1";
@@ -100,13 +107,19 @@ Result<std::shared_ptr<Chart>> load_chart_files(std::vector<ChartFile> files) {
   std::map<std::string, std::vector<ChartFile>> subcharts;
   for (auto& f : files) {
     const std::string& n = f.name;
-    if (n == "Chart.yaml" || n == "Chart.lock") continue;
+    if (n == "Chart.yaml") continue;
+    if (n == "Chart.lock") {
+      c->lock_file = f;
+      continue;
+    }
     if (n == "values.yaml") {
+      c->values_file = f;
       auto values = load_values(f.data, "values.yaml");
       if (!values.ok()) return Error::invalid("cannot load values.yaml: " + values.error().message);
       c->values = std::move(values).value();
     } else if (n == "values.schema.json") {
       c->schema = f.data;
+      c->schema_file = f;
     } else if (n == "requirements.yaml") {
       have_metadata = true;
       if (c->metadata.api_version.empty()) c->metadata.api_version = "v1";
@@ -115,6 +128,7 @@ Result<std::shared_ptr<Chart>> load_chart_files(std::vector<ChartFile> files) {
       if (!decoded.ok()) return std::move(decoded).error();
       if (c->metadata.api_version == "v1") c->files.push_back(f);
     } else if (n == "requirements.lock") {
+      c->lock_file = f;
       if (c->metadata.api_version == "v1") c->files.push_back(f);
     } else if (n.rfind("templates/", 0) == 0) {
       c->templates.push_back(f);
@@ -125,7 +139,7 @@ Result<std::shared_ptr<Chart>> load_chart_files(std::vector<ChartFile> files) {
       }
       std::string rest = n.substr(7);
       std::string cname = rest.substr(0, rest.find('/'));
-      subcharts[cname].push_back({rest, std::move(f.data)});
+      subcharts[cname].push_back({rest, std::move(f.data), f.mtime_ns});
     } else {
       c->files.push_back(f);
     }
@@ -148,7 +162,7 @@ Result<std::shared_ptr<Chart>> load_chart_files(std::vector<ChartFile> files) {
       for (auto& f : sub_files) {
         auto slash = f.name.find('/');
         if (slash == std::string::npos) continue;
-        buff.push_back({f.name.substr(slash + 1), std::move(f.data)});
+        buff.push_back({f.name.substr(slash + 1), std::move(f.data), f.mtime_ns});
       }
       sc = load_chart_files(std::move(buff));
     }
@@ -197,7 +211,7 @@ Result<std::shared_ptr<Chart>> load_chart_archive(const std::string& bytes) {
     // A later entry of the same name wins, as helm's loader keeps the last.
     auto same = std::find_if(files.begin(), files.end(), [&](const ChartFile& f) { return f.name == name; });
     if (same != files.end()) files.erase(same);
-    files.push_back({name, std::move(data)});
+    files.push_back({name, std::move(data), static_cast<long long>(archive_entry_mtime(entry)) * 1000000000LL});
   }
   bool failed = rc != ARCHIVE_EOF;
   std::string msg = failed && archive_error_string(a) ? archive_error_string(a) : "";

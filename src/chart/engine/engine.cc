@@ -33,17 +33,28 @@ Value entry(const Value& map, const char* key) {
   return it == entries.end() ? Value() : it->second;
 }
 
+// helm 4's .Values and .Template are common.Values (a named map type): typeOf prints
+// that name and Sprig's dig, which asserts map[string]interface{}, rejects them.
+Value common_values(const Value& map) {
+  static const auto kType = [] {
+    auto t = std::make_shared<tmpl::TypeInfo>();
+    t->name = "common.Values";
+    return std::shared_ptr<const tmpl::TypeInfo>(t);
+  }();
+  return map.unboxed().with_type(kType);
+}
+
 // recAllTpls: builds each chart's scope and collects its templates.
 Value collect_templates(const Chart& c, std::map<std::string, Renderable>& out, const Value& parent) {
   Value subcharts = Value::map();
-  Value values = Value::map();
+  Value values = common_values(Value::map());
   if (c.is_root()) {
     values = entry(parent, "Values");
   } else {
     Value parent_values = entry(parent, "Values").unboxed();
     if (parent_values.kind() == tmpl::Kind::kMap) {
       Value table = entry(parent_values, c.name().c_str()).unboxed();
-      if (table.kind() == tmpl::Kind::kMap && !table.is_nil_container()) values = table;
+      if (table.kind() == tmpl::Kind::kMap && !table.is_nil_container()) values = common_values(table);
     }
   }
   Value next = Value::map({{"Chart", make_chart_value(c)},
@@ -88,7 +99,7 @@ std::string remove_no_value(std::string s) {
 Result<std::map<std::string, std::string>> render_chart(const Chart& chart, const RenderInput& input) {
   Value top = Value::map({{"Release", make_release_value(input.release)},
                           {"Capabilities", make_capabilities_value(input.capabilities)},
-                          {"Values", tmpl::value_from_json(input.values, tmpl::JsonNumbers::kInt64)}});
+                          {"Values", common_values(tmpl::value_from_json(input.values, tmpl::JsonNumbers::kInt64))}});
   std::map<std::string, Renderable> tpls;
   collect_templates(chart, tpls, top);
 
@@ -107,7 +118,7 @@ Result<std::map<std::string, std::string>> render_chart(const Chart& chart, cons
     if (base_name(name).rfind('_', 0) == 0) continue;
     const Renderable& r = tpls[name];
     r.vals.map_data()->entries["Template"] =
-        Value::map({{"Name", Value::string(name)}, {"BasePath", Value::string(r.base_path)}});
+        common_values(Value::map({{"Name", Value::string(name)}, {"BasePath", Value::string(r.base_path)}}));
     std::string out;
     Status run = set.execute(name, r.vals, out);
     if (!run.ok()) return Error::invalid(reformat_exec_error(name, run.error().message));

@@ -1,5 +1,7 @@
 #include "chart/engine/helm_funcs.h"
 
+#include "chart/funcs/toml.h"
+#include "chart/funcs/yaml_pretty.h"
 #include "chart/template/function.h"
 #include "chart/template/go_strconv.h"
 #include "chart/yaml/go_yaml.h"
@@ -88,8 +90,9 @@ void add_helm_functions(tmpl::TemplateSet& set, std::shared_ptr<IncludeCounts> c
     if (!y.ok()) return std::move(y).error();
     return Value::string(trim_newline(std::move(y).value()));
   });
-  add(set, "toYamlPretty", {ParamKind::kAny}, [](std::vector<Value>&, tmpl::CallContext&) -> Result<Value> {
-    return Error::invalid("toYamlPretty is not supported yet (go-yaml v3 emitter)");
+  add(set, "toYamlPretty", {ParamKind::kAny}, [](std::vector<Value>& a, tmpl::CallContext&) -> Result<Value> {
+    auto y = funcs::to_yaml_pretty(a[0]);
+    return Value::string(y.ok() ? trim_newline(std::move(y).value()) : "");
   });
   add(set, "fromYaml", {ParamKind::kString}, [](std::vector<Value>& a, tmpl::CallContext&) -> Result<Value> {
     auto v = yaml::parse_yaml_into(a[0].as_string(), yaml::DecodeTarget::kMap);
@@ -120,12 +123,17 @@ void add_helm_functions(tmpl::TemplateSet& set, std::shared_ptr<IncludeCounts> c
     if (!v.ok()) return Value::list({Value::string(v.error().message)});
     return std::move(v).value();
   });
-  for (const char* name : {"toToml", "mustToToml", "fromToml"}) {
-    std::string n = name;
-    add(set, name, {ParamKind::kAny}, [n](std::vector<Value>&, tmpl::CallContext&) -> Result<Value> {
-      return Error::invalid(n + " is not supported yet (TOML)");
-    });
-  }
+  // helm 4.1.4 has no mustToToml; toToml returns the encoder's error text as its result.
+  add(set, "toToml", {ParamKind::kAny}, [](std::vector<Value>& a, tmpl::CallContext&) -> Result<Value> {
+    auto t = funcs::toml_encode(a[0]);
+    if (!t.ok() && t.error().code == 500) return Error::invalid(t.error().message);
+    return Value::string(t.ok() ? std::move(t).value() : t.error().message);
+  });
+  add(set, "fromToml", {ParamKind::kString}, [](std::vector<Value>& a, tmpl::CallContext&) -> Result<Value> {
+    auto v = funcs::toml_decode(a[0].as_string());
+    if (!v.ok()) return error_map(v.error().message);
+    return std::move(v).value();
+  });
   set.add_function("include", tmpl::make_function({ParamKind::kString, ParamKind::kAny}, false, include_function(counts)));
   set.add_function("tpl", tmpl::make_function({ParamKind::kString, ParamKind::kAny}, false, tpl_function(counts)));
   add(set, "required", {ParamKind::kString, ParamKind::kAny}, [](std::vector<Value>& a, tmpl::CallContext&) -> Result<Value> {

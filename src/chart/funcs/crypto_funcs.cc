@@ -9,6 +9,7 @@
 #include "chart/funcs/certs.h"
 #include "chart/funcs/go_values.h"
 #include "chart/funcs/random.h"
+#include "chart/funcs/go_base64.h"
 #include "chart/funcs/registry.h"
 #include "util/encoding.h"
 #include "util/random.h"
@@ -143,8 +144,8 @@ Result<Value> decrypt_aes(const std::string& password, const std::string& crypt6
   if (crypt64.empty()) return Value::string("");
   unsigned char key[32] = {};
   std::memcpy(key, password.data(), std::min<size_t>(32, password.size()));
-  auto decoded = base64_decode(crypt64);
-  if (!decoded) return func_error("illegal base64 data at input byte 0");
+  auto decoded = go_base64_decode(crypt64);
+  if (!decoded.ok()) return func_error(decoded.error().message);
   const std::string& crypt = *decoded;
   if (crypt.size() < 16) {
     return func_error("runtime error: slice bounds out of range [:16] with capacity " + std::to_string(crypt.size()));

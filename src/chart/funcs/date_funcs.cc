@@ -4,6 +4,7 @@
 #include "chart/funcs/go_time.h"
 #include "chart/funcs/go_values.h"
 #include "chart/funcs/registry.h"
+#include "chart/funcs/time_value.h"
 #include "chart/template/go_strconv.h"
 
 namespace skiff::chart::funcs {
@@ -20,7 +21,7 @@ constexpr int64_t kSecond = 1000000000;
 
 std::shared_ptr<const TypeInfo> time_type();
 
-Value time_value(const GoTime& t) {
+Value make_time_value(const GoTime& t) {
   ValueMap m;
   m[" sec"] = Value::integer(t.unix_sec, Kind::kInt64);
   m[" nsec"] = Value::integer(t.nsec, Kind::kInt64);
@@ -100,10 +101,10 @@ std::shared_ptr<const TypeInfo> time_type() {
     m["IsZero"] = method({}, [](const GoTime& t, Args&) -> Result<Value> {
       return Value::boolean(t.unix_sec == GoTime().unix_sec && t.nsec == 0);
     });
-    m["UTC"] = method({}, [](const GoTime& t, Args&) -> Result<Value> { return time_value(time_in(t, "UTC")); });
-    m["Local"] = method({}, [](const GoTime& t, Args&) -> Result<Value> { return time_value(time_in(t, "Local")); });
+    m["UTC"] = method({}, [](const GoTime& t, Args&) -> Result<Value> { return make_time_value(time_in(t, "UTC")); });
+    m["Local"] = method({}, [](const GoTime& t, Args&) -> Result<Value> { return make_time_value(time_in(t, "Local")); });
     m["Add"] = method({P::kInt64}, [](const GoTime& t, Args& a) -> Result<Value> {
-      return time_value(time_add(t, a[1].as_int()));
+      return make_time_value(time_add(t, a[1].as_int()));
     });
     m["Sub"] = method({P::kNamed}, [](const GoTime& t, Args& a) -> Result<Value> {
       return Value::integer(time_sub(t, time_of(a[1])), Kind::kInt64);
@@ -157,7 +158,7 @@ std::string duration_round_text(int64_t d) {
 }  // namespace
 
 void register_date_functions(tmpl::TemplateSet& set) {
-  add(set, "now", {}, false, [](Args&, CallContext&) -> Result<Value> { return time_value(time_now()); });
+  add(set, "now", {}, false, [](Args&, CallContext&) -> Result<Value> { return make_time_value(time_now()); });
   add(set, "date", {P::kString, P::kAny}, false, [](Args& a, CallContext&) -> Result<Value> {
     return Value::string(date_in_zone(a[0].as_string(), a[1], "Local"));
   });
@@ -175,11 +176,11 @@ void register_date_functions(tmpl::TemplateSet& set) {
   auto modify = [](Args& a, CallContext&) -> Result<Value> {
     auto d = parse_duration(a[0].as_string());
     if (!d.ok()) return a[1];
-    return time_value(time_add(time_of(a[1]), *d));
+    return make_time_value(time_add(time_of(a[1]), *d));
   };
   auto must_modify = [](Args& a, CallContext&) -> Result<Value> {
     SKIFF_ASSIGN_OR_RETURN(int64_t d, parse_duration(a[0].as_string()));
-    return time_value(time_add(time_of(a[1]), d));
+    return make_time_value(time_add(time_of(a[1]), d));
   };
   auto time_param = [](tmpl::Function fn) {
     FunctionDef def = tmpl::make_function({P::kString, P::kNamed}, false, std::move(fn));
@@ -229,12 +230,12 @@ void register_date_functions(tmpl::TemplateSet& set) {
   });
   add(set, "toDate", {P::kString, P::kString}, false, [](Args& a, CallContext&) -> Result<Value> {
     auto t = parse_time_in_location(a[0].as_string(), a[1].as_string(), "Local");
-    if (!t.ok()) return time_value(time_in(GoTime(), "UTC"));
-    return time_value(*t);
+    if (!t.ok()) return make_time_value(time_in(GoTime(), "UTC"));
+    return make_time_value(*t);
   });
   add(set, "mustToDate", {P::kString, P::kString}, false, [](Args& a, CallContext&) -> Result<Value> {
     SKIFF_ASSIGN_OR_RETURN(GoTime t, parse_time_in_location(a[0].as_string(), a[1].as_string(), "Local"));
-    return time_value(t);
+    return make_time_value(t);
   });
   FunctionDef epoch = tmpl::make_function({P::kNamed}, false, [](Args& a, CallContext&) -> Result<Value> {
     return Value::string(std::to_string(time_of(a[0]).unix_sec));
@@ -242,5 +243,7 @@ void register_date_functions(tmpl::TemplateSet& set) {
   epoch.sig.params[0].named = kTimeType;
   set.add_function("unixEpoch", std::move(epoch));
 }
+
+tmpl::Value time_value(const GoTime& t) { return make_time_value(t); }
 
 }  // namespace skiff::chart::funcs

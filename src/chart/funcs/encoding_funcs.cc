@@ -2,6 +2,7 @@
 // text (Sprig returns err.Error()), in Go's encoding/base64 and base32 wording.
 #include <cstring>
 
+#include "chart/funcs/go_base64.h"
 #include "chart/funcs/registry.h"
 #include "util/encoding.h"
 
@@ -20,11 +21,12 @@ int b64_value(unsigned char c) {
   return (c != 0 && p) ? static_cast<int>(p - kBase64) : -1;
 }
 
-// Go's StdEncoding.DecodeString, quantum by quantum (\r and \n are skipped).
-std::string base64_decode_go(const std::string& src) {
+}  // namespace
+
+Result<std::string> go_base64_decode(const std::string& src) {
   std::string out;
   size_t si = 0;
-  auto corrupt = [](size_t at) { return "illegal base64 data at input byte " + std::to_string(at); };
+  auto corrupt = [](size_t at) { return Error::invalid("illegal base64 data at input byte " + std::to_string(at)); };
   while (si < src.size()) {
     int dbuf[4] = {0, 0, 0, 0};
     int dlen = 4;
@@ -62,6 +64,8 @@ std::string base64_decode_go(const std::string& src) {
   }
   return out;
 }
+
+namespace {
 
 std::string base32_encode(const std::string& in) {
   std::string out;
@@ -129,7 +133,8 @@ void register_encoding_functions(tmpl::TemplateSet& set) {
   add(set, "b64enc", {P::kString}, false,
       [](Args& a, CallContext&) -> Result<Value> { return Value::string(base64_encode(a[0].as_string())); });
   add(set, "b64dec", {P::kString}, false,
-      [](Args& a, CallContext&) -> Result<Value> { return Value::string(base64_decode_go(a[0].as_string())); });
+      [](Args& a, CallContext&) -> Result<Value> { auto d = go_base64_decode(a[0].as_string());
+        return Value::string(d.ok() ? std::move(d).value() : d.error().message); });
   add(set, "b32enc", {P::kString}, false,
       [](Args& a, CallContext&) -> Result<Value> { return Value::string(base32_encode(a[0].as_string())); });
   add(set, "b32dec", {P::kString}, false,

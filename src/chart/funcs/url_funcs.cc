@@ -214,6 +214,7 @@ Result<Url> parse_url(const std::string& raw_in) {
         }
         // A port must be all digits.
         size_t close = host.rfind(']');
+        if (!host.empty() && host[0] == '[' && close == std::string::npos) return fail("missing ']' in host");
         size_t colon = host.rfind(':');
         if (colon != std::string::npos && (close == std::string::npos || colon > close)) {
           std::string port = host.substr(colon + 1);

@@ -306,7 +306,12 @@ class Printer {
   // printValue for values nested in containers (depth > 0) and non-basic kinds.
   void print_value(const Value& v, char32_t verb, int depth) {
     if (depth > 0 && !v.is_valid()) {
-      fmt_s("<nil>");  // a nil interface{} element
+      // a nil interface{} element
+      if (f.sharp_v) {
+        buf += "interface {}(nil)";
+      } else {
+        fmt_s("<nil>");
+      }
       return;
     }
     if (depth > 0 && handle_methods(v, verb)) return;
@@ -328,25 +333,34 @@ class Printer {
     } else if (k == Kind::kString) {
       print_string(v.as_string(), verb, &v);
     } else if (k == Kind::kMap) {
-      buf += "map[";
+      // %#v spells Go syntax: map[string]interface {}{"a":1, "b":2}.
+      if (f.sharp_v && v.is_nil_container()) {
+        buf += v.type_name() + "(nil)";
+        return;
+      }
+      buf += f.sharp_v ? v.type_name() + "{" : "map[";
       bool first = true;
       for (const auto& [key, val] : v.map_entries()) {
-        if (!first) buf += ' ';
+        if (!first) buf += f.sharp_v ? ", " : " ";
         first = false;
         print_value(Value::string(key), verb, depth + 1);
         buf += ':';
         print_value(val, verb, depth + 1);
       }
-      buf += ']';
+      buf += f.sharp_v ? '}' : ']';
     } else if (k == Kind::kSlice) {
-      buf += '[';
+      if (f.sharp_v && v.is_nil_container()) {
+        buf += v.type_name() + "(nil)";
+        return;
+      }
+      buf += f.sharp_v ? v.type_name() + "{" : "[";
       bool first = true;
       for (const auto& item : v.list_items()) {
-        if (!first) buf += ' ';
+        if (!first) buf += f.sharp_v ? ", " : " ";
         first = false;
         print_value(item, verb, depth + 1);
       }
-      buf += ']';
+      buf += f.sharp_v ? '}' : ']';
     } else if (k == Kind::kFunc) {
       // Go prints a function's address; there is none to show here.
       if (verb == 'v' || verb == 'p') {

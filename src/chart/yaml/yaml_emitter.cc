@@ -17,7 +17,7 @@ struct ScalarAnalysis {
   bool block_allowed = false;
 };
 
-ScalarAnalysis analyze_scalar(std::string_view v) {
+ScalarAnalysis analyze_scalar(std::string_view v, bool v3 = false) {
   ScalarAnalysis a;
   if (v.empty()) {
     a.block_plain_allowed = true;
@@ -28,6 +28,7 @@ ScalarAnalysis analyze_scalar(std::string_view v) {
   bool special_characters = false, leading_space = false, leading_break = false;
   bool trailing_space = false, trailing_break = false, break_space = false;
   bool space_break = false, previous_space = false, previous_break = false;
+  bool tab_characters = false;  // go-yaml v3 still allows block scalars with tabs
   if (v.size() >= 3 && (v.substr(0, 3) == "---" || v.substr(0, 3) == "...")) {
     block_indicators = true;
     flow_indicators = true;
@@ -77,7 +78,11 @@ ScalarAnalysis analyze_scalar(std::string_view v) {
           break;
       }
     }
-    if (!is_printable(v, i)) special_characters = true;  // the emitter is in unicode mode
+    if (v3 && c == '\t') {
+      tab_characters = true;
+    } else if (!is_printable(v, i)) {
+      special_characters = true;  // the emitter is in unicode mode
+    }
     if (is_space(v, i)) {
       if (i == 0) leading_space = true;
       if (i + w == v.size()) trailing_space = true;
@@ -104,9 +109,10 @@ ScalarAnalysis analyze_scalar(std::string_view v) {
   }
   if (trailing_space) a.block_allowed = false;
   if (break_space) a.flow_plain_allowed = a.block_plain_allowed = a.single_quoted_allowed = false;
-  if (space_break || special_characters) {
-    a.flow_plain_allowed = a.block_plain_allowed = a.single_quoted_allowed = a.block_allowed = false;
+  if (space_break || tab_characters || special_characters) {
+    a.flow_plain_allowed = a.block_plain_allowed = a.single_quoted_allowed = false;
   }
+  if (space_break || special_characters) a.block_allowed = false;
   if (line_breaks) a.flow_plain_allowed = a.block_plain_allowed = false;
   if (flow_indicators) a.flow_plain_allowed = false;
   if (block_indicators) a.block_plain_allowed = false;
@@ -116,7 +122,8 @@ ScalarAnalysis analyze_scalar(std::string_view v) {
 class Emitter {
  public:
   explicit Emitter(const EmitterOptions& o)
-      : best_indent_(o.best_indent < 2 || o.best_indent > 9 ? 2 : o.best_indent),
+      : v3_(o.go_yaml_v3),
+        best_indent_(o.best_indent < 2 || o.best_indent > 9 ? 2 : o.best_indent),
         best_width_(o.best_width < 0 ? INT32_MAX
                                      : (o.best_width <= best_indent_ * 2 ? 80 : o.best_width)) {}
 
@@ -217,7 +224,7 @@ class Emitter {
   }
 
   void emit_block_sequence(const EmitNode& n) {
-    increase_indent(false, mapping_context_ && !indention_);
+    increase_indent(false, !v3_ && mapping_context_ && !indention_);
     for (const EmitNode& item : n.children) {
       write_indent();
       write_indicator("-", true, false, true);
@@ -246,7 +253,7 @@ class Emitter {
   }
 
   void emit_scalar(const EmitNode& n) {
-    ScalarAnalysis a = analyze_scalar(n.value);
+    ScalarAnalysis a = analyze_scalar(n.value, v3_);
     ScalarStyle style = n.style;
     if (simple_key_context_ && a.multiline) style = ScalarStyle::kDoubleQuoted;
     if (style == ScalarStyle::kPlain) {
@@ -551,6 +558,7 @@ class Emitter {
     }
   }
 
+  const bool v3_;
   const int best_indent_;
   const int best_width_;
   std::string out_;

@@ -39,6 +39,9 @@ struct EmitNode {
 struct EmitterOptions {
   int best_indent = 2;
   int best_width = 80;
+  // go-yaml v3's emitter: block sequences inside mappings are indented, and a tab does
+  // not rule out a literal block.
+  bool go_yaml_v3 = false;
 };
 
 // One implicit document ("---" not written, no "..." at the end), ending in a newline.

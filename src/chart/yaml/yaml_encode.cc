@@ -43,6 +43,8 @@ bool go_is_letter(int32_t r) {
   return true;
 }
 
+}  // namespace
+
 // go-yaml v2 sorter.go keyList.Less for two string keys: letters sort before other
 // characters, runs of digits compare by numeric value (int64 arithmetic, wrapping as Go's does).
 bool natural_key_less(std::string_view a, std::string_view b) {
@@ -82,6 +84,8 @@ bool natural_key_less(std::string_view a, std::string_view b) {
   }
   return ar.size() < br.size();
 }
+
+namespace {
 
 // encoder.stringv: the requested style for a string.
 EmitNode string_node(std::string s) {

@@ -26,6 +26,10 @@ Resolved resolve_plain(std::string_view s, bool try_timestamp = true);
 // YAML 1.1 sexagesimal floats ("1:20"): go-yaml does not decode them but quotes them.
 bool is_base60_float(std::string_view s);
 
+// go-yaml's (v2 and v3 sorter.go) order of string map keys: letters before other
+// characters, digit runs compared by value.
+bool natural_key_less(std::string_view a, std::string_view b);
+
 // One of the timestamp layouts go-yaml v2 recognises (time.Parse semantics).
 bool is_yaml_timestamp(std::string_view s);
 

@@ -1,0 +1,127 @@
+// `helm repo index` and `helm pull`.
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "chart/action/repo_commands.h"
+#include "chart/chart/loader.h"
+#include "chart/repo/http_get.h"
+#include "chart/repo/index.h"
+
+namespace skiff::chart {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Status write_file(const fs::path& p, const std::string& data) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  if (!out) return Error::not_found("open " + p.string() + ": no such file or directory");
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  return out ? ok_status() : Error::internal("write " + p.string() + " failed");
+}
+
+}  // namespace
+
+Status repo_index(const RepoIndexOptions& opts) {
+  std::error_code ec;
+  if (!fs::is_directory(opts.dir, ec)) {
+    return Error::not_found("open " + (fs::absolute(opts.dir) / "index.yaml").lexically_normal().string() +
+                            ": no such file or directory");
+  }
+  SKIFF_ASSIGN_OR_RETURN(Json index, repo::index_directory(opts.dir, opts.url));
+  if (!opts.merge.empty()) {
+    Json other;
+    if (!fs::exists(opts.merge, ec)) {
+      other = repo::new_index();
+      SKIFF_ASSIGN_OR_RETURN(std::string text, repo::marshal_index(other));
+      SKIFF_TRY(write_file(opts.merge, text));
+    } else {
+      std::ifstream in(opts.merge, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      auto loaded = repo::load_index(ss.str(), opts.merge);
+      if (!loaded.ok()) return Error::invalid("merge failed: " + loaded.error().message);
+      other = std::move(loaded).value();
+    }
+    repo::merge_index(index, other);
+  }
+  repo::sort_index(index);
+  SKIFF_ASSIGN_OR_RETURN(std::string text, repo::marshal_index(index));
+  return write_file(fs::path(opts.dir) / "index.yaml", text);
+}
+
+Status expand_chart_archive(const std::string& bytes, const std::string& dir) {
+  SKIFF_ASSIGN_OR_RETURN(auto chart, load_chart_archive(bytes));
+  fs::path target = fs::path(dir) / chart->name();
+  std::error_code ec;
+  if (fs::exists(target, ec)) {
+    return Error::already_exists("failed to untar: a file or directory with the name " + target.string() +
+                                 " already exists");
+  }
+  struct archive* a = archive_read_new();
+  archive_read_support_filter_all(a);
+  archive_read_support_format_tar(a);
+  if (archive_read_open_memory(a, bytes.data(), bytes.size()) != ARCHIVE_OK) {
+    archive_read_free(a);
+    return Error::invalid("failed to untar: not a chart archive");
+  }
+  struct archive_entry* entry = nullptr;
+  Status st = ok_status();
+  while (st.ok() && archive_read_next_header(a, &entry) == ARCHIVE_OK) {
+    if (archive_entry_filetype(entry) != AE_IFREG) continue;
+    fs::path rel = fs::path(archive_entry_pathname(entry)).lexically_normal();
+    if (rel.is_absolute() || rel.string().rfind("..", 0) == 0) {
+      st = Error::invalid("chart illegally contains content outside the base directory: \"" + rel.string() + "\"");
+      break;
+    }
+    std::string data;
+    const void* buf;
+    size_t size;
+    la_int64_t offset;
+    while (archive_read_data_block(a, &buf, &size, &offset) == ARCHIVE_OK) data.append(static_cast<const char*>(buf), size);
+    fs::path out = fs::path(dir) / rel;
+    fs::create_directories(out.parent_path(), ec);
+    st = write_file(out, data);
+  }
+  archive_read_free(a);
+  return st;
+}
+
+Result<std::string> pull_chart(const PullOptions& opts) {
+  std::string url = opts.chart;
+  if (!opts.repo_url.empty()) {
+    SKIFF_ASSIGN_OR_RETURN(std::string index_text, repo::http_get(repo::url_join(opts.repo_url, "index.yaml")));
+    SKIFF_ASSIGN_OR_RETURN(Json index, repo::load_index(index_text, "index.yaml"));
+    auto found = repo::find_chart_version(index, opts.chart, opts.version);
+    if (!found.ok()) {
+      if (opts.version.empty()) {
+        return Error::not_found("chart \"" + opts.chart + "\" not found in " + opts.repo_url + " repository");
+      }
+      return Error::not_found("chart \"" + opts.chart + "\" version \"" + opts.version + "\" not found in " +
+                              opts.repo_url + " repository");
+    }
+    const Json& urls = found->at("urls");
+    if (!urls.is_array() || urls.empty()) return Error::invalid("chart \"" + opts.chart + "\" has no downloadable URLs");
+    url = urls[0].get<std::string>();
+    if (url.find("://") == std::string::npos) url = repo::url_join(opts.repo_url, url);
+  } else if (url.find("://") == std::string::npos) {
+    return Error::invalid("skiff pulls from HTTP repositories only: give a URL or --repo");
+  }
+  SKIFF_ASSIGN_OR_RETURN(std::string bytes, repo::http_get(url));
+  if (opts.untar) {
+    fs::path ud = fs::path(opts.untar_dir).is_absolute() ? fs::path(opts.untar_dir)
+                                                         : (fs::path(opts.destination) / opts.untar_dir).lexically_normal();
+    SKIFF_TRY(expand_chart_archive(bytes, ud.string()));
+    return std::string();
+  }
+  std::string name = url.substr(url.rfind('/') + 1);
+  if (auto q = name.find('?'); q != std::string::npos) name = name.substr(0, q);
+  SKIFF_TRY(write_file(fs::path(opts.destination) / name, bytes));
+  return std::string();
+}
+
+}  // namespace skiff::chart
