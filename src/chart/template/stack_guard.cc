@@ -22,7 +22,9 @@ uintptr_t current_sp() {
 }  // namespace
 
 StackGuard::StackGuard() {
-  if (g_guards++ > 0) return;
+  // A thread's stack bounds never change: look them up once (for the main thread,
+  // pthread_getattr_np reads /proc/self/maps, far too slow to do per template).
+  if (g_guards++ > 0 || g_limit != 0) return;
   uintptr_t sp = current_sp();
   pthread_attr_t attr;
   void* addr = nullptr;
