@@ -10,6 +10,7 @@ packages=(
   libre2-dev zlib1g-dev libarchive-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcrypt-dev clang libclang-rt-14-dev
+  etcd-server  # the peer store bench/apiserver_bench.cc measures SQLite against
 )
 missing=()
 for p in "${packages[@]}"; do

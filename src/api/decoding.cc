@@ -45,6 +45,10 @@ size_t bad_base64_offset(std::string_view s) {
   return i < s.size() ? i : s.size() - s.size() % 4;
 }
 
+bool is_map(const Schema& s) {
+  return s.type == Schema::Type::kObject && s.properties.empty() && s.additional_properties != nullptr;
+}
+
 class Decoder {
  public:
   void walk(const Schema& s, Json& v, const std::string& path, const std::string& go_path, std::string_view go_struct) {
@@ -117,6 +121,9 @@ class Decoder {
       }
       walk(*prop->second, *it, path_child(path, name), path_child(go_path, name), go_struct);
       if (error_) return;
+      // Every map field of the built-in kinds is `omitempty`: an empty map does not survive
+      // Kubernetes' decode/encode round trip (kubectl diff relies on `annotations: {}` vanishing).
+      if (is_map(*prop->second) && it->is_object() && it->empty()) drop.push_back(name);
     }
     for (const auto& name : drop) v.erase(name);
   }

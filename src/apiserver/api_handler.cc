@@ -43,6 +43,11 @@ Rendering rendering_for(const std::string& accept) {
   return Rendering::kJson;
 }
 
+// Pod subresources that stream from a container runtime through the node agent.
+bool is_container_stream(const std::string& sub) {
+  return sub == "log" || sub == "exec" || sub == "attach" || sub == "portforward";
+}
+
 std::string content_type_base(const std::string& ct) {
   auto semi = ct.find(';');
   return to_lower(trim(semi == std::string::npos ? ct : ct.substr(0, semi)));
@@ -444,6 +449,14 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
     return fail(Error::not_found("the server could not find the requested resource"));
   const std::string& sub = info.subresource;
   const bool pod_action = r->gvk.group.empty() && r->resource == "pods" && (sub == "binding" || sub == "eviction");
+  if (r->gvk.group.empty() && r->resource == "pods" && is_container_stream(sub)) {
+    // Answer at once with the reason: kubectl logs/exec would otherwise report a bare 404.
+    auto pod = registry_.get_cached(*r, info.namespace_, info.name);
+    if (!pod.ok()) return fail(pod.error());
+    return fail(Error::bad_request("pods/" + sub + " is not available for pod \"" + info.name +
+                                   "\": Skiff's node agents do not serve container logs, exec, attach or "
+                                   "port-forward yet"));
+  }
   if (!sub.empty() && !(sub == "status" && has_subresource(*r, "status")) &&
       !(sub == "scale" && has_subresource(*r, "scale")) && !pod_action)
     return fail(Error::not_found("the server could not find the requested resource"));

@@ -7,10 +7,12 @@
 
 #include "chart/action/lint_action.h"
 #include "chart/action/package_show.h"
+#include "chart/action/release_actions.h"
 #include "chart/action/repo_commands.h"
 #include "chart/action/scaffold.h"
 #include "chart/action/template_action.h"
 #include "cli/commands.h"
+#include "cli/duration_flag.h"
 
 namespace skiff::cli {
 
@@ -29,6 +31,9 @@ int print_result(const Result<std::string>& out) {
 
 }  // namespace
 
+struct ChartFlags::Impl;
+static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl);
+
 struct ChartFlags::Impl {
   chart::TemplateOptions tmpl;
   chart::PackageOptions package;
@@ -38,6 +43,14 @@ struct ChartFlags::Impl {
   std::string create_name;
   std::string show_path;
   std::string dep_path;
+  chart::InstallOptions install;
+  chart::UpgradeOptions upgrade;
+  chart::RollbackOptions rollback;
+  chart::UninstallOptions uninstall;
+  chart::HistoryOptions history;
+  chart::ListOptions list;
+  chart::StatusOptions status;
+  chart::GetOptions get;
   // The parsed subcommand's action.
   std::vector<std::pair<CLI::App*, std::function<int()>>> actions;
 };
@@ -161,7 +174,166 @@ CLI::App* add_chart_command(CLI::App& app, ChartFlags& flags) {
   pull->add_flag("--untar", po.untar, "Untar the chart after downloading it");
   pull->add_option("--untardir", po.untar_dir, "Directory the chart is expanded into (with --untar)");
   impl.actions.emplace_back(pull, [&impl] { return print_result(chart::pull_chart(impl.pull)); });
+  add_release_commands(chart, impl);
   return chart;
+}
+
+namespace {
+
+void cluster_flags(CLI::App* cmd, chart::ClusterOptions& c) {
+  cmd->add_option("--kubeconfig", c.kubeconfig, "Path to the kubeconfig file");
+  cmd->add_option("--kube-context", c.kube_context, "Name of the kubeconfig context to use");
+  cmd->add_option("-n,--namespace", c.namespace_, "Namespace scope for this request");
+}
+
+void value_flags(CLI::App* cmd, chart::ValueOptions& v) {
+  auto each = [](CLI::Option* opt) { return opt->allow_extra_args(false); };
+  each(cmd->add_option("-f,--values", v.value_files, "Values file (repeatable; later files win)"));
+  each(cmd->add_option("--set", v.values, "Set values (a.b=c,d[0]=e)"));
+  each(cmd->add_option("--set-string", v.string_values, "Set STRING values"));
+  each(cmd->add_option("--set-file", v.file_values, "Set values from files (key=path)"));
+  each(cmd->add_option("--set-json", v.json_values, "Set JSON values (key=json)"));
+  each(cmd->add_option("--set-literal", v.literal_values, "Set a literal STRING value"));
+}
+
+// helm's --timeout takes a Go duration ("5m0s", "300s", "90"); whole seconds here.
+void timeout_flag(CLI::App* cmd, int& seconds) {
+  cmd->add_option_function<std::string>(
+      "--timeout",
+      [&seconds](const std::string& text) {
+        auto d = parse_duration_flag("--timeout", text);
+        if (!d.ok()) throw CLI::ValidationError("--timeout", d.error().message);
+        seconds = static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(*d).count());
+      },
+      "Time to wait for any individual Kubernetes operation (like Jobs for hooks)");
+}
+
+}  // namespace
+
+static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
+  CLI::App* in = chart->add_subcommand("install", "Install a chart, like `helm install`");
+  auto& io = impl.install;
+  in->add_option("args", io.args, "[NAME] CHART")->required()->expected(1, 3);
+  cluster_flags(in, io.cluster);
+  value_flags(in, io.values);
+  in->add_flag("-g,--generate-name", io.generate_name, "Generate the name (and omit the NAME parameter)");
+  in->add_flag("--create-namespace", io.create_namespace, "Create the release namespace if not present");
+  in->add_flag("--dry-run", io.dry_run, "Simulate an install");
+  in->add_flag("--wait", io.wait, "Wait until all resources are ready");
+  timeout_flag(in, io.timeout_seconds);
+  in->add_flag("--atomic,--rollback-on-failure", io.rollback_on_failure, "Uninstall the release if the install fails");
+  in->add_flag("--no-hooks", io.no_hooks, "Prevent hooks from running during install");
+  in->add_flag("--skip-crds", io.skip_crds, "Do not install CRDs");
+  in->add_flag("--force-conflicts", io.force_conflicts, "Force server-side apply changes against conflicts");
+  in->add_flag("--skip-schema-validation", io.skip_schema_validation, "Skip values.schema.json validation");
+  in->add_option("--description", io.description, "Add a custom description");
+  impl.actions.emplace_back(in, [&impl] { return print_result(chart::run_install(impl.install)); });
+
+  CLI::App* up = chart->add_subcommand("upgrade", "Upgrade a release, like `helm upgrade`");
+  auto& uo = impl.upgrade;
+  up->add_option("args", uo.args, "RELEASE CHART")->required()->expected(2);
+  cluster_flags(up, uo.cluster);
+  value_flags(up, uo.values);
+  up->add_flag("-i,--install", uo.install, "Install the release if it does not exist");
+  up->add_flag("--create-namespace", uo.create_namespace, "With --install, create the release namespace");
+  up->add_flag("--reuse-values", uo.reuse_values, "Reuse the last release's values and merge in overrides");
+  up->add_flag("--reset-values", uo.reset_values, "Reset the values to the ones built into the chart");
+  up->add_flag("--reset-then-reuse-values", uo.reset_then_reuse_values,
+               "Reset to the chart's values, then apply the last release's values and overrides");
+  up->add_option("--history-max", uo.history_max, "Maximum number of revisions saved per release (0: no limit)");
+  up->add_flag("--dry-run", uo.dry_run, "Simulate an upgrade");
+  up->add_flag("--wait", uo.wait, "Wait until all resources are ready");
+  timeout_flag(up, uo.timeout_seconds);
+  up->add_flag("--atomic,--rollback-on-failure", uo.rollback_on_failure, "Roll back if the upgrade fails");
+  up->add_flag("--no-hooks", uo.no_hooks, "Disable pre/post upgrade hooks");
+  up->add_flag("--force-conflicts", uo.force_conflicts, "Force server-side apply changes against conflicts");
+  up->add_flag("--skip-schema-validation", uo.skip_schema_validation, "Skip values.schema.json validation");
+  up->add_option("--description", uo.description, "Add a custom description");
+  impl.actions.emplace_back(up, [&impl] { return print_result(chart::run_upgrade(impl.upgrade)); });
+
+  CLI::App* rb = chart->add_subcommand("rollback", "Roll back a release to a previous revision");
+  auto& ro = impl.rollback;
+  rb->add_option("args", ro.args, "RELEASE [REVISION]")->required()->expected(1, 2);
+  cluster_flags(rb, ro.cluster);
+  rb->add_flag("--wait", ro.wait, "Wait until all resources are ready");
+  timeout_flag(rb, ro.timeout_seconds);
+  rb->add_flag("--no-hooks", ro.no_hooks, "Prevent hooks from running during rollback");
+  rb->add_flag("--dry-run", ro.dry_run, "Simulate a rollback");
+  rb->add_flag("--force-conflicts", ro.force_conflicts, "Force server-side apply changes against conflicts");
+  rb->add_option("--history-max", ro.history_max, "Maximum number of revisions saved per release");
+  impl.actions.emplace_back(rb, [&impl] { return print_result(chart::run_rollback(impl.rollback)); });
+
+  CLI::App* un = chart->add_subcommand("uninstall", "Uninstall a release");
+  un->alias("delete");
+  auto& uno = impl.uninstall;
+  un->add_option("names", uno.names, "RELEASE_NAME...")->required();
+  cluster_flags(un, uno.cluster);
+  un->add_flag("--keep-history", uno.keep_history, "Keep the release history (status uninstalled)");
+  un->add_flag("--no-hooks", uno.no_hooks, "Prevent hooks from running during uninstallation");
+  un->add_flag("--dry-run", uno.dry_run, "Simulate an uninstall");
+  un->add_flag("--wait", uno.wait, "Wait until all resources are deleted");
+  un->add_flag("--ignore-not-found", uno.ignore_not_found, "Treat \"release not found\" as a successful uninstall");
+  timeout_flag(un, uno.timeout_seconds);
+  impl.actions.emplace_back(un, [&impl] { return print_result(chart::run_uninstall(impl.uninstall)); });
+
+  CLI::App* hist = chart->add_subcommand("history", "Fetch release history");
+  hist->alias("hist");
+  auto& ho = impl.history;
+  hist->add_option("name", ho.name, "RELEASE_NAME")->required();
+  cluster_flags(hist, ho.cluster);
+  hist->add_option("--max", ho.max, "Maximum number of revisions to include in history");
+  hist->add_option("-o,--output", ho.output, "table, json or yaml");
+  impl.actions.emplace_back(hist, [&impl] { return print_result(chart::run_history(impl.history)); });
+
+  CLI::App* ls = chart->add_subcommand("list", "List releases");
+  ls->alias("ls");
+  auto& lo = impl.list;
+  cluster_flags(ls, lo.cluster);
+  ls->add_flag("-a,--all", lo.all, "Show all releases without any filter applied");
+  ls->add_flag("-A,--all-namespaces", lo.all_namespaces, "List releases across all namespaces");
+  ls->add_option("-f,--filter", lo.filter, "A regular expression; releases whose names match are listed");
+  ls->add_flag("--deployed", lo.deployed, "Show deployed releases");
+  ls->add_flag("--failed", lo.failed, "Show failed releases");
+  ls->add_flag("--pending", lo.pending, "Show pending releases");
+  ls->add_flag("--superseded", lo.superseded, "Show superseded releases");
+  ls->add_flag("--uninstalled", lo.uninstalled, "Show uninstalled releases");
+  ls->add_flag("--uninstalling", lo.uninstalling, "Show releases being uninstalled");
+  ls->add_flag("-q,--short", lo.short_output, "Output short (quiet) listing format");
+  ls->add_flag("--no-headers", lo.no_headers, "Don't print headers");
+  ls->add_flag("-d,--date", lo.by_date, "Sort by release date");
+  ls->add_flag("-r,--reverse", lo.reverse, "Reverse the sort order");
+  ls->add_option("-m,--max", lo.max, "Maximum number of releases to fetch");
+  ls->add_option("--offset", lo.offset, "Next release index in the list");
+  ls->add_option("-o,--output", lo.output, "table, json or yaml");
+  impl.actions.emplace_back(ls, [&impl] { return print_result(chart::run_list(impl.list)); });
+
+  CLI::App* st = chart->add_subcommand("status", "Display the status of the named release");
+  auto& so = impl.status;
+  st->add_option("name", so.name, "RELEASE_NAME")->required();
+  cluster_flags(st, so.cluster);
+  st->add_option("--revision", so.revision, "Show the status of this revision");
+  st->add_flag("--show-desc", so.show_desc, "Show the description (always shown by helm 4)");
+  impl.actions.emplace_back(st, [&impl] { return print_result(chart::run_status(impl.status)); });
+
+  CLI::App* get = chart->add_subcommand("get", "Download extended information of a named release");
+  get->require_subcommand(1);
+  const std::pair<const char*, chart::GetWhat> gets[] = {{"all", chart::GetWhat::kAll},
+                                                         {"values", chart::GetWhat::kValues},
+                                                         {"manifest", chart::GetWhat::kManifest},
+                                                         {"notes", chart::GetWhat::kNotes},
+                                                         {"hooks", chart::GetWhat::kHooks}};
+  for (const auto& [name, what] : gets) {
+    CLI::App* g = get->add_subcommand(name, std::string("Download the named release's ") + name);
+    auto& go = impl.get;
+    g->add_option("name", go.name, "RELEASE_NAME")->required();
+    cluster_flags(g, go.cluster);
+    g->add_option("--revision", go.revision, "Get the named release with revision");
+    if (what == chart::GetWhat::kValues) g->add_flag("-a,--all", go.all_values, "Dump all (computed) values");
+    impl.actions.emplace_back(g, [&impl, w = what] {
+      impl.get.what = w;
+      return print_result(chart::run_get(impl.get));
+    });
+  }
 }
 
 int run_chart(const ChartFlags& flags) {

@@ -27,6 +27,7 @@ struct ServerFlags {
   bool disable_agent = false;
   bool disable_scheduler = false;
   std::vector<std::string> controllers;  // empty: all
+  bool disable_controllers = false;
   int sim_nodes = 0;
   std::string sim_node_cpu = "4";
   std::string sim_node_memory = "16Gi";

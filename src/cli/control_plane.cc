@@ -26,11 +26,16 @@ class ControlPlaneImpl final : public ControlPlane {
   Status start() {
     // Everything registers its informers and handlers before the informers start.
     const auto& names = options_.controllers.empty() ? controllers::all_controller_names() : options_.controllers;
-    SKIFF_ASSIGN_OR_RETURN(controllers_, controllers::make_controllers(context_, names));
+    if (options_.run_controllers) {
+      SKIFF_ASSIGN_OR_RETURN(controllers_, controllers::make_controllers(context_, names));
+    }
     if (options_.scheduler) scheduler_ = std::make_unique<scheduler::Scheduler>(informers_, *scheduler_client_);
     if (options_.sim_nodes > 0) {
       agent::sim::SimNodeOptions sim = options_.sim;
       sim.nodes = options_.sim_nodes;
+      // Kubelet-style pod events (Pulled, Created, Started, Killing) for `kubectl describe`;
+      // left out at scale, where they would double the writes.
+      sim.record_events = options_.sim_nodes <= 50;
       // Heartbeats well inside the grace period, however short the tests make it.
       sim.lease_renew_interval = std::min(sim.lease_renew_interval, options_.controller_options.node_monitor_grace_period / 4);
       sim_ = std::make_unique<agent::sim::SimNodeRuntime>(*node_client_, sim, &informers_);

@@ -18,7 +18,8 @@ namespace skiff::cli {
 
 struct ControlPlaneOptions {
   bool scheduler = true;
-  std::vector<std::string> controllers;  // empty: all of them
+  std::vector<std::string> controllers;  // empty: all of them (unless run_controllers is false)
+  bool run_controllers = true;
   controllers::ControllerOptions controller_options;
   int sim_nodes = 0;
   agent::sim::SimNodeOptions sim;

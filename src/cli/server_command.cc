@@ -44,6 +44,8 @@ void add_server_flags(CLI::App& app, ServerFlags& f) {
   app.add_option("--controllers", f.controllers,
                  "Controllers to run (repeatable; default: all). Names as kube-controller-manager's")
       ->delimiter(',');
+  app.add_flag("--disable-controllers", f.disable_controllers,
+               "Run no controllers (with --disable-scheduler: the API server alone, as benchmarks measure it)");
   app.add_option("--sim-nodes", f.sim_nodes, "Run N simulated nodes (sim-0 ... sim-N-1) in the server")
       ->check(CLI::Range(0, 100000));
   app.add_option("--sim-node-cpu", f.sim_node_cpu, "CPU capacity of each simulated node")->capture_default_str();
@@ -105,6 +107,7 @@ int run_server(const ServerFlags& f) {
   ControlPlaneOptions plane;
   plane.scheduler = !f.disable_scheduler;
   plane.controllers = f.controllers;
+  plane.run_controllers = !f.disable_controllers;
   plane.sim_nodes = f.sim_nodes;
   plane.sim.cpu = f.sim_node_cpu;
   plane.sim.memory = f.sim_node_memory;

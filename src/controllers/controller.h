@@ -25,6 +25,10 @@ struct ControllerOptions {
   // Job controller: delay before recreating pods after failures, doubling per failure.
   std::chrono::milliseconds job_pod_failure_backoff{std::chrono::seconds(10)};
   std::chrono::milliseconds job_pod_failure_backoff_max{std::chrono::minutes(6)};
+  // Pod garbage collector: terminated pods kept before the oldest are deleted (<= 0: no limit),
+  // and how often it looks (a constant 20 s in Kubernetes; shortened by tests).
+  int terminated_pod_gc_threshold = 12500;
+  std::chrono::milliseconds pod_gc_check_period{std::chrono::seconds(20)};
 };
 
 struct ControllerContext {

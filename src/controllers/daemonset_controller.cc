@@ -66,38 +66,8 @@ DaemonSetController::DaemonSetController(ControllerContext& ctx)
       queue_("daemonset") {
   pods_.add_index(kControllerIndex, controller_uid_index);
   revisions_.add_index(kControllerIndex, controller_uid_index);
-  daemonsets_.add_handler({
-      .on_add = [this](const client::ObjectPtr& d) { queue_.add(client::object_key(*d)); },
-      .on_update = [this](const client::ObjectPtr&, const client::ObjectPtr& d) { queue_.add(client::object_key(*d)); },
-      .on_delete =
-          [this](const client::ObjectPtr& d) {
-            expectations_.forget(client::object_key(*d));
-            queue_.add(client::object_key(*d));
-          },
-  });
-  pods_.add_handler({
-      .on_add =
-          [this](const client::ObjectPtr& p) {
-            std::string key = owner_key(*p);
-            if (key.empty()) return;
-            expectations_.observed_add(key);
-            queue_.add(key);
-          },
-      .on_update =
-          [this](const client::ObjectPtr& old_pod, const client::ObjectPtr& p) {
-            std::string key = owner_key(*p), old_key = owner_key(*old_pod);
-            if (!key.empty() && being_deleted(*p) && !being_deleted(*old_pod)) expectations_.observed_delete(key);
-            if (!key.empty()) queue_.add(key);
-            if (!old_key.empty() && old_key != key) queue_.add(old_key);
-          },
-      .on_delete =
-          [this](const client::ObjectPtr& p) {
-            std::string key = owner_key(*p);
-            if (key.empty()) return;
-            if (!being_deleted(*p)) expectations_.observed_delete(key);
-            queue_.add(key);
-          },
-  });
+  daemonsets_.add_handler(enqueue_self_handler(queue_, expectations_));
+  pods_.add_handler(enqueue_owner_handler(queue_, expectations_, owner_key));
   nodes_.add_handler({
       .on_add = [this](const client::ObjectPtr&) { enqueue_all(); },
       .on_update =
@@ -111,13 +81,11 @@ DaemonSetController::DaemonSetController(ControllerContext& ctx)
 DaemonSetController::~DaemonSetController() { stop(); }
 
 void DaemonSetController::run() {
-  workers_ = std::make_unique<client::WorkerPool>(queue_, ctx_.options.workers,
-                                                  [this](const std::string& key) { return reconcile(key); });
+  workers_.start(ctx_.options.workers, [this](const std::string& key) { return reconcile(key); });
 }
 
 void DaemonSetController::stop() {
-  queue_.shut_down();
-  if (workers_) workers_->stop();
+  workers_.stop();
   recorder_.flush();
 }
 

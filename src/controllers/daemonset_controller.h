@@ -14,6 +14,7 @@
 #include "client/work_queue.h"
 #include "controllers/controller.h"
 #include "controllers/ownership.h"
+#include "controllers/reconciler.h"
 
 namespace skiff::controllers::daemon_set {
 
@@ -60,7 +61,7 @@ class DaemonSetController final : public Controller {
   Expectations expectations_;
   std::mutex backoff_mu_;
   std::map<std::string, std::pair<WallTime, std::chrono::milliseconds>> backoff_;  // key/node -> (last, delay)
-  std::unique_ptr<client::WorkerPool> workers_;
+  ReconcileWorkers workers_{queue_};  // last: joined before the rest is destroyed
 };
 
 }  // namespace skiff::controllers::daemon_set

@@ -151,6 +151,10 @@ class EndpointSliceController final : public Controller {
       if (!pod_in_endpoints(pod, true)) continue;
       if (pod["status"]["podIP"].get<std::string>().find(':') != std::string::npos) continue;  // IPv4 only
       Json ports = endpoint_ports(service, pod);
+      // The API server defaults an EndpointPort's name to "" (as Kubernetes does); compare like
+      // with like, or every reconcile would see a different port set and recreate the slice.
+      for (auto& port : ports)
+        if (!port.contains("name")) port["name"] = "";
       if (service_has_ports && ports.empty()) continue;
       out[ports.dump()].push_back(endpoint_for(service, pod));
     }

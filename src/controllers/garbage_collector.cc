@@ -213,7 +213,14 @@ class GarbageCollector final : public Controller {
     return {};
   }
 
-  client::ReconcileResult collect_if_dangling(const Node& node, const Json& obj) {
+  client::ReconcileResult collect_if_dangling(const Node& node, const Json& cached) {
+    if (owner_refs(cached).empty()) return {};
+    // Decide on the live object: the cache may not show yet that its owners were removed
+    // (orphaning), and informers of different kinds do not deliver in one order.
+    auto live = ctx_.client.get(*node.resource, node.ns, node.name);
+    if (!live.ok()) return {live.error().code != 404, {}};
+    const Json& obj = *live;
+    if (uid_of(obj) != uid_of(cached)) return {};
     Json refs = owner_refs(obj);
     if (refs.empty()) return {};
     Json remaining = Json::array();

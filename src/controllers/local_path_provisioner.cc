@@ -3,9 +3,10 @@
 // to the claim, for each pending claim of a class it provisions; the persistentvolume_binder
 // then binds the two. The directory itself is made by the node agent when a pod mounts it.
 //
-// WaitForFirstConsumer: the node comes from the claim's selected-node annotation (set by a
-// scheduler that knows about volumes) or, failing that, from a pod using the claim that is
-// already bound to a node.
+// WaitForFirstConsumer: the node comes from the claim's selected-node annotation, which the
+// scheduler sets before binding the pod (its VolumeBinding PreBind). Failing that, from a pod
+// using the claim that is already bound to a node: pods created with spec.nodeName bypass the
+// scheduler, and Kubernetes would leave their claims pending forever.
 #include "client/work_queue.h"
 #include "controllers/controller.h"
 #include "controllers/ownership.h"

@@ -53,56 +53,19 @@ StatefulSetController::StatefulSetController(ControllerContext& ctx)
       queue_("statefulset") {
   pods_.add_index(kControllerIndex, controller_uid_index);
   revisions_.add_index(kControllerIndex, controller_uid_index);
-  sets_.add_handler({
-      .on_add = [this](const client::ObjectPtr& s) { queue_.add(client::object_key(*s)); },
-      .on_update = [this](const client::ObjectPtr&, const client::ObjectPtr& s) { queue_.add(client::object_key(*s)); },
-      .on_delete =
-          [this](const client::ObjectPtr& s) {
-            expectations_.forget(client::object_key(*s));
-            queue_.add(client::object_key(*s));
-          },
-  });
-  pods_.add_handler({
-      .on_add =
-          [this](const client::ObjectPtr& p) {
-            std::string key = owner_key(*p);
-            if (key.empty()) return;
-            expectations_.observed_add(key);
-            queue_.add(key);
-          },
-      .on_update =
-          [this](const client::ObjectPtr& old_pod, const client::ObjectPtr& p) {
-            std::string key = owner_key(*p);
-            if (!key.empty() && being_deleted(*p) && !being_deleted(*old_pod)) expectations_.observed_delete(key);
-            enqueue_owner(*p);
-            if (owner_key(*old_pod) != key) enqueue_owner(*old_pod);
-          },
-      .on_delete =
-          [this](const client::ObjectPtr& p) {
-            std::string key = owner_key(*p);
-            if (key.empty()) return;
-            if (!being_deleted(*p)) expectations_.observed_delete(key);
-            queue_.add(key);
-          },
-  });
+  sets_.add_handler(enqueue_self_handler(queue_, expectations_));
+  pods_.add_handler(enqueue_owner_handler(queue_, expectations_, owner_key));
 }
 
 StatefulSetController::~StatefulSetController() { stop(); }
 
 void StatefulSetController::run() {
-  workers_ = std::make_unique<client::WorkerPool>(queue_, ctx_.options.workers,
-                                                  [this](const std::string& key) { return reconcile(key); });
+  workers_.start(ctx_.options.workers, [this](const std::string& key) { return reconcile(key); });
 }
 
 void StatefulSetController::stop() {
-  queue_.shut_down();
-  if (workers_) workers_->stop();
+  workers_.stop();
   recorder_.flush();
-}
-
-void StatefulSetController::enqueue_owner(const Json& pod) {
-  std::string key = owner_key(pod);
-  if (!key.empty()) queue_.add(key);
 }
 
 client::ReconcileResult StatefulSetController::reconcile(const std::string& key) {

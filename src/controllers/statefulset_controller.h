@@ -11,6 +11,7 @@
 #include "client/work_queue.h"
 #include "controllers/controller.h"
 #include "controllers/ownership.h"
+#include "controllers/reconciler.h"
 
 namespace skiff::controllers::stateful_set {
 
@@ -53,8 +54,6 @@ class StatefulSetController final : public Controller {
   Json compute_status(const Round& round, int64_t collision_count) const;
   Status write_status(const Json& set, Json status);
 
-  void enqueue_owner(const Json& pod);
-
   ControllerContext& ctx_;
   client::Informer& sets_;
   client::Informer& pods_;
@@ -63,7 +62,7 @@ class StatefulSetController final : public Controller {
   client::EventRecorder recorder_;
   client::WorkQueue queue_;
   Expectations expectations_;
-  std::unique_ptr<client::WorkerPool> workers_;
+  ReconcileWorkers workers_{queue_};  // last: joined before the rest is destroyed
 };
 
 }  // namespace skiff::controllers::stateful_set

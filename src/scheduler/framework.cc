@@ -62,6 +62,7 @@ const std::map<std::string, std::function<Plugin()>, std::less<>>& registry() {
       {"TaintToleration", make<plugins::TaintToleration>},
       {"NodeAffinity", make<plugins::NodeAffinity>},
       {"NodePorts", make<plugins::NodePorts>},
+      {"VolumeBinding", make<plugins::VolumeBinding>},
       {"NodeResourcesFit", make<plugins::NodeResourcesFit>},
       {"PodTopologySpread", make<plugins::PodTopologySpread>},
       {"InterPodAffinity", make<plugins::InterPodAffinity>},
@@ -100,7 +101,7 @@ Result<Profile> make_profile(const std::vector<std::string>& filters,
 
 Profile default_profile() {
   auto p = make_profile({"NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts",
-                         "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity"},
+                         "NodeResourcesFit", "VolumeBinding", "PodTopologySpread", "InterPodAffinity"},
                         {{"TaintToleration", 3},
                          {"NodeAffinity", 2},
                          {"PodTopologySpread", 2},

@@ -163,6 +163,8 @@ bool term_matches_pod(const AffinityTerm& term, const PodInfo& pod, const Namesp
   return namespace_matches(term.namespaces, pod.ns, labels) && term.selector.matches(pod.labels);
 }
 
+Result<NodeSelectorTerm> parse_node_selector_term(const Json& term) { return parse_node_term(term); }
+
 Result<std::shared_ptr<PodInfo>> parse_pod(const Json& pod) {
   auto out = std::make_shared<PodInfo>();
   PodInfo& p = *out;
@@ -218,6 +220,10 @@ Result<std::shared_ptr<PodInfo>> parse_pod(const Json& pod) {
       }
     }
   SKIFF_TRY(parse_spread(find_path(spec, "topologySpreadConstraints"), p));
+  if (const Json* volumes = find_path(spec, "volumes"); volumes && volumes->is_array())
+    for (const auto& v : *volumes)
+      if (const Json* claim = find_path(v, "persistentVolumeClaim.claimName"); claim && claim->is_string())
+        p.claim_names.push_back(claim->get<std::string>());
   return out;
 }
 

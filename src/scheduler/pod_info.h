@@ -75,6 +75,18 @@ struct HostPort {
   bool conflicts(const HostPort& other) const;
 };
 
+// What a pod's PersistentVolumeClaims demand of its node. Claims bind and volumes appear
+// after the pod was parsed, so this is worked out at each scheduling attempt
+// (volume_binding.h), not by parse_pod.
+struct PodVolumes {
+  std::string unresolvable;  // no node can help, e.g. persistentvolumeclaim "x" not found
+  std::string every_node_fails;  // a per-node failure reason that holds for every node
+  // Bound (or pre-bound) volumes' required node affinity: the node must match one term of each.
+  std::vector<std::vector<NodeSelectorTerm>> node_affinity;
+  // Unbound WaitForFirstConsumer claims to provision on the chosen node (claim names).
+  std::vector<std::string> claims_to_provision;
+};
+
 struct PodInfo {
   std::string ns, name, uid, key;  // key: ns/name
   std::string node_name;
@@ -98,6 +110,8 @@ struct PodInfo {
   std::vector<AffinityTerm> required_affinity, required_anti_affinity;
   std::vector<AffinityTerm> preferred_affinity, preferred_anti_affinity;
   std::vector<SpreadConstraint> spread_constraints;
+  std::vector<std::string> claim_names;  // spec.volumes[].persistentVolumeClaim.claimName
+  PodVolumes volumes;
 
   bool has_node_constraints() const { return !node_selector.empty() || required_node_affinity.has_value(); }
 };
@@ -106,6 +120,7 @@ using PodInfoPtr = std::shared_ptr<const PodInfo>;
 
 // 400 BadRequest on fields the scheduler cannot read (bad quantities, selectors).
 Result<std::shared_ptr<PodInfo>> parse_pod(const Json& pod);
+Result<NodeSelectorTerm> parse_node_selector_term(const Json& term);
 
 // Whether a namespace matches, given the labels of namespaces (for namespaceSelector).
 class NamespaceLabels {

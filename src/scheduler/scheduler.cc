@@ -1,6 +1,7 @@
 #include "scheduler/scheduler.h"
 
 #include "scheduler/preemption.h"
+#include "scheduler/volume_binding.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -8,6 +9,7 @@ namespace skiff::scheduler {
 namespace {
 
 constexpr const char* kComponent = "scheduler";
+constexpr const char* kVolumeClaimIndex = "scheduler-claim-uid";
 
 bool finished(const Json& pod) {
   const Json* phase = find_path(pod, "status.phase");
@@ -62,6 +64,21 @@ Scheduler::Scheduler(client::InformerFactory& informers, client::Client& client,
                       std::lock_guard lock(cache_mu_);
                       cache_.remove_namespace(get_string((*o)["metadata"], "name"));
                     }});
+  // VolumeBinding: pods waiting for claims, volumes or classes are retried when those change.
+  auto storage_changed = [this](const client::ObjectPtr&) { queue_.move_all_to_active(); };
+  client::EventHandler storage_handler{storage_changed,
+                                       [storage_changed](const client::ObjectPtr&, const client::ObjectPtr& o) {
+                                         storage_changed(o);
+                                       },
+                                       nullptr};
+  claims_ = &informers_.informer("", "v1", "persistentvolumeclaims");
+  volumes_ = &informers_.informer("", "v1", "persistentvolumes");
+  classes_ = &informers_.informer("storage.k8s.io", "v1", "storageclasses");
+  volumes_->add_index(kVolumeClaimIndex, [](const Json& pv) {
+    const Json* uid = find_path(pv, "spec.claimRef.uid");
+    return uid && uid->is_string() ? std::vector<std::string>{uid->get<std::string>()} : std::vector<std::string>{};
+  });
+  for (client::Informer* inf : {claims_, volumes_, classes_}) inf->add_handler(storage_handler);
 }
 
 Scheduler::~Scheduler() { stop(); }
@@ -184,7 +201,23 @@ void Scheduler::run() {
   }
 }
 
+PodVolumes Scheduler::resolve_volumes(const PodInfo& pod) {
+  auto one = [](client::Informer* inf) {
+    return [inf](const std::string& key) -> std::shared_ptr<const Json> { return inf->get(key); };
+  };
+  VolumeListers listers{one(claims_), one(volumes_), one(classes_), [this](const std::string& uid) {
+                          auto pvs = volumes_->by_index(kVolumeClaimIndex, uid);
+                          return pvs.empty() ? nullptr : pvs.front();
+                        }};
+  return resolve_pod_volumes(pod, listers);
+}
+
 void Scheduler::schedule_one(QueuedPod pod) {
+  if (!pod.info->claim_names.empty()) {
+    auto resolved = std::make_shared<PodInfo>(*pod.info);
+    resolved->volumes = resolve_volumes(*resolved);
+    pod.info = std::move(resolved);
+  }
   ScheduleOutcome outcome;
   PreemptionResult preemption;
   {
@@ -242,8 +275,28 @@ void Scheduler::report_unschedulable(const QueuedPod& pod, const std::string& me
   });
 }
 
+Status Scheduler::pre_bind_volumes(const PodInfo& info, const std::string& node) {
+  const auto& claims = client_.resource("", "v1", "persistentvolumeclaims");
+  const std::string patch = dump_json({{"metadata", {{"annotations", {{kSelectedNodeAnnotation, node}}}}}});
+  for (const auto& claim : info.volumes.claims_to_provision) {
+    auto r = client_.patch(claims, info.ns, claim, client::PatchType::kMerge, patch);
+    if (!r.ok()) return Error(r.error().code, r.error().reason, "selecting node for claim " + claim + ": " + r.error().message);
+  }
+  return ok_status();
+}
+
 void Scheduler::bind(QueuedPod pod, std::string node) {
   const PodInfo& info = *pod.info;
+  if (Status s = pre_bind_volumes(info, node); !s.ok()) {
+    ++bind_errors_;
+    {
+      std::lock_guard lock(cache_mu_);
+      cache_.forget_pod(info.key);
+    }
+    log::warn(kComponent, "binding " + info.key + " to " + node + ": " + s.error().message);
+    queue_.add_backoff(std::move(pod));
+    return;
+  }
   Json binding = {{"apiVersion", "v1"},
                   {"kind", "Binding"},
                   {"metadata", {{"name", info.name}, {"namespace", info.ns}}},

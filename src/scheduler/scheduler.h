@@ -69,6 +69,10 @@ class Scheduler {
   std::shared_ptr<PodInfo> parse(const Json& pod);
   void run();
   void schedule_one(QueuedPod pod);
+  // VolumeBinding: what the pod's claims demand now, and (PreBind) announcing the chosen node
+  // to the provisioner of its unbound WaitForFirstConsumer claims.
+  PodVolumes resolve_volumes(const PodInfo& pod);
+  Status pre_bind_volumes(const PodInfo& info, const std::string& node);
   void bind(QueuedPod pod, std::string node);
   void report_unschedulable(const QueuedPod& pod, const std::string& message, const std::string& nominated);
   void post(std::function<void()> task);
@@ -84,6 +88,9 @@ class Scheduler {
   Cache cache_;
   Algorithm algorithm_;
   SchedulingQueue queue_;
+  client::Informer* claims_ = nullptr;
+  client::Informer* volumes_ = nullptr;
+  client::Informer* classes_ = nullptr;
 
   std::mutex classes_mu_;
   std::unordered_map<std::string, int32_t> priority_classes_;

@@ -19,6 +19,8 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 #include "storage/sqlite_db.h"
 #include "storage/wal_checkpointer.h"
@@ -149,26 +151,18 @@ class SqliteStore final : public Store {
   }
 
   Result<KeyValue> create(std::string_view key, std::string_view value) override {
-    std::unique_lock lock(mu_);
-    SKIFF_ASSIGN_OR_RETURN(auto latest, read_latest(key));
-    if (latest && !latest->deleted) return key_exists_error(key);
-    return write(lock, key, value, /*deleted=*/false, latest);
+    PendingWrite w{PendingWrite::kCreate, key, value, 0};
+    return submit(w);
   }
 
   Result<KeyValue> update(std::string_view key, std::string_view value, int64_t expected_mod_revision) override {
-    std::unique_lock lock(mu_);
-    SKIFF_ASSIGN_OR_RETURN(auto latest, read_latest(key));
-    SKIFF_TRY(check_precondition(key, latest, expected_mod_revision));
-    return write(lock, key, value, /*deleted=*/false, latest);
+    PendingWrite w{PendingWrite::kUpdate, key, value, expected_mod_revision};
+    return submit(w);
   }
 
   Result<KeyValue> remove(std::string_view key, int64_t expected_mod_revision) override {
-    std::unique_lock lock(mu_);
-    SKIFF_ASSIGN_OR_RETURN(auto latest, read_latest(key));
-    SKIFF_TRY(check_precondition(key, latest, expected_mod_revision));
-    KeyValue last = to_key_value(key, *latest);
-    SKIFF_TRY(write(lock, key, "", /*deleted=*/true, latest));
-    return last;
+    PendingWrite w{PendingWrite::kRemove, key, "", expected_mod_revision};
+    return submit(w);
   }
 
   Result<std::unique_ptr<Watch>> watch(std::string_view start, std::string_view end, int64_t after_revision,
@@ -300,10 +294,87 @@ class SqliteStore final : public Store {
     return ok_status();
   }
 
-  // Appends the row at the next revision (mu_ makes the read of the previous row and this
-  // transaction atomic), then hands delivery over to the watch hub.
-  Result<KeyValue> write(std::unique_lock<std::mutex>& lock, std::string_view key, std::string_view value,
-                         bool deleted, const std::optional<Row>& previous) {
+  // A write waiting for a commit. Concurrent writers are committed together (group commit):
+  // each queues its write, and whoever next holds mu_ runs every queued write in one
+  // transaction, so 16 clients pay for one WAL append (and one fsync under sync_full), not 16.
+  struct PendingWrite {
+    enum Kind { kCreate, kUpdate, kRemove } kind;
+    std::string_view key;
+    std::string_view value;
+    int64_t expected_mod_revision = 0;
+    bool done = false;  // set under mu_ by the writer that ran it
+    std::optional<Result<KeyValue>> result;
+  };
+
+  Result<KeyValue> submit(PendingWrite& w) {
+    {
+      std::lock_guard queue(queue_mu_);
+      queue_.push_back(&w);
+    }
+    std::unique_lock lock(mu_);
+    std::vector<PendingWrite*> batch;
+    {
+      std::lock_guard queue(queue_mu_);
+      if (!w.done) batch.swap(queue_);  // w is in it: writes leave the queue only here, under mu_
+    }
+    if (!batch.empty()) run_batch(lock, batch);
+    return std::move(*w.result);
+  }
+
+  // Runs the batch in one transaction, in queue order: each write reads the key's newest row
+  // (including rows written earlier in the batch), checks its precondition and appends its row
+  // at the next revision. A failed precondition fails that write alone; a failed statement or
+  // commit rolls back and fails them all. Then hands delivery of the events to the watch hub.
+  void run_batch(std::unique_lock<std::mutex>& lock, const std::vector<PendingWrite*>& batch) {
+    const int64_t revision_before = revision_;
+    std::vector<Event> events;
+    std::vector<PendingWrite*> written;
+    Status status = Scope(*begin_)->run();
+    for (PendingWrite* w : batch) {
+      if (!status.ok()) break;
+      auto latest = read_latest(w->key);
+      if (!latest.ok()) {
+        status = latest.error();
+        break;
+      }
+      if (w->kind == PendingWrite::kCreate) {
+        if (*latest && !(*latest)->deleted) {
+          w->result = key_exists_error(w->key);
+          continue;
+        }
+      } else if (auto ok = check_precondition(w->key, *latest, w->expected_mod_revision); !ok.ok()) {
+        w->result = ok.error();
+        continue;
+      }
+      bool deleted = w->kind == PendingWrite::kRemove;
+      auto event = append_row(w->key, w->value, deleted, *latest);
+      if (!event.ok()) {
+        status = event.error();
+        break;
+      }
+      revision_ = event->kv.mod_revision;
+      w->result = deleted ? to_key_value(w->key, **latest) : event->kv;
+      events.push_back(std::move(*event));
+      written.push_back(w);
+    }
+    if (status.ok()) status = Scope(*commit_)->run();
+    if (!status.ok()) {
+      (void)Scope(*rollback_)->run();
+      revision_ = revision_before;
+      events.clear();
+      for (PendingWrite* w : batch)
+        if (!w->result || w->result->ok()) w->result = status.error();
+    }
+    for (PendingWrite* w : batch) w->done = true;
+    if (events.empty()) return;
+    auto delivery = hub_->begin();
+    lock.unlock();
+    delivery.publish(events);
+  }
+
+  // Appends the key's row at revision_ + 1 inside the open transaction; returns its event.
+  Result<Event> append_row(std::string_view key, std::string_view value, bool deleted,
+                           const std::optional<Row>& previous) {
     bool continues = previous && !previous->deleted;
     Event event;
     event.type = deleted ? Event::Type::kDelete : Event::Type::kPut;
@@ -315,26 +386,19 @@ class SqliteStore final : public Store {
       event.kv.version = continues ? previous->version + 1 : 1;
     }
     if (continues) event.prev = to_key_value(key, *previous);
-    SKIFF_TRY(in_transaction([&]() -> Status {
-      Scope log(*insert_);
-      log->bind(1, event.kv.mod_revision)
-          .bind_blob(2, key)
-          .bind_blob(3, value)
-          .bind(4, event.kv.create_revision)
-          .bind(5, previous ? previous->revision : 0)
-          .bind(6, event.kv.version)
-          .bind(7, deleted ? 1 : 0);
-      SKIFF_TRY(log->run());
-      Scope current(*set_current_);
-      current->bind_blob(1, key).bind(2, event.kv.mod_revision).bind(3, deleted ? 1 : 0);
-      return current->run();
-    }));
-    revision_ = event.kv.mod_revision;
-    std::vector<Event> events{std::move(event)};
-    auto delivery = hub_->begin();
-    lock.unlock();
-    delivery.publish(events);
-    return events.front().kv;
+    Scope log(*insert_);
+    log->bind(1, event.kv.mod_revision)
+        .bind_blob(2, key)
+        .bind_blob(3, value)
+        .bind(4, event.kv.create_revision)
+        .bind(5, previous ? previous->revision : 0)
+        .bind(6, event.kv.version)
+        .bind(7, deleted ? 1 : 0);
+    SKIFF_TRY(log->run());
+    Scope current(*set_current_);
+    current->bind_blob(1, key).bind(2, event.kv.mod_revision).bind(3, deleted ? 1 : 0);
+    SKIFF_TRY(current->run());
+    return event;
   }
 
   Result<std::vector<Event>> read_events_after(int64_t after_revision, std::string_view start, std::string_view end) {
@@ -384,6 +448,8 @@ class SqliteStore final : public Store {
   // checkpoints and removes the WAL), and the lock is released last.
   std::unique_ptr<LockFile> lock_;
   std::mutex mu_;  // serializes all use of db_
+  std::mutex queue_mu_;  // guards queue_ (taken inside mu_, or alone)
+  std::vector<PendingWrite*> queue_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<Statement> begin_, commit_, rollback_, latest_, row_at_, insert_, set_current_, events_after_;
   std::unique_ptr<Statement> range_[2][2];  // [bounded][historical]

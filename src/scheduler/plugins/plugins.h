@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "scheduler/framework.h"
+#include "scheduler/volume_binding.h"
 
 namespace skiff::scheduler::plugins {
 
@@ -94,6 +95,14 @@ class PodTopologySpread final : public FilterPlugin, public ScorePlugin {
   bool pre_score(CycleState& state, const std::vector<NodeInfo*>& feasible) override;
   int64_t score(const CycleState& state, const NodeInfo& node) const override;
   void normalize(const CycleState& state, std::vector<int64_t>& scores) const override;
+};
+
+// VolumeBinding's filter over PodInfo::volumes (resolved per attempt by the scheduler).
+class VolumeBinding final : public FilterPlugin {
+ public:
+  std::string_view name() const override { return "VolumeBinding"; }
+  PluginStatus pre_filter(CycleState& state) override;
+  PluginStatus filter(const CycleState& state, const NodeInfo& node) const override;
 };
 
 // Shared by NodeAffinity and PodTopologySpread (nodeAffinityPolicy: Honor).

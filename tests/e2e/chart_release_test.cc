@@ -1,0 +1,319 @@
+// `skiff chart install|upgrade|rollback|history|list|status|get|uninstall` against
+// `skiff server --sim-nodes 3`, and interoperability with the real helm 4.1.4 on the same
+// cluster: each reads, upgrades, rolls back and uninstalls the other's releases. Skipped
+// when scripts/fetch-helm.sh has not fetched helm.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "harness.h"
+
+namespace skiff::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string helm4() {
+  const char* cache = std::getenv("SKIFF_CACHE_DIR");
+  const char* home = std::getenv("HOME");
+  std::string p = std::string(cache ? cache : std::string(home ? home : "/root") + "/.cache/skiff") + "/helm-4.1.4/helm";
+  return access(p.c_str(), X_OK) == 0 ? p : "";
+}
+
+void write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+}
+
+// A chart with a Deployment, a Service, a ConfigMap (optional), a pre-install hook and notes.
+void write_app_chart(const fs::path& dir, const std::string& version) {
+  write(dir / "Chart.yaml", "apiVersion: v2\nname: app\nversion: " + version + "\nappVersion: \"1.0\"\n");
+  write(dir / "values.yaml", "replicas: 1\ngreeting: hello\nextra: true\n");
+  write(dir / "templates/deployment.yaml", R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-web
+spec:
+  replicas: {{ .Values.replicas }}
+  selector:
+    matchLabels: {app: {{ .Release.Name }}}
+  template:
+    metadata:
+      labels: {app: {{ .Release.Name }}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+)");
+  write(dir / "templates/service.yaml", R"(apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Release.Name }}-svc
+spec:
+  selector: {app: {{ .Release.Name }}}
+  ports:
+  - port: 80
+)");
+  write(dir / "templates/config.yaml", R"({{- if .Values.extra }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-config
+data:
+  greeting: {{ .Values.greeting | quote }}
+{{- end }}
+)");
+  write(dir / "templates/hook.yaml", R"(apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-hook
+  annotations:
+    "helm.sh/hook": pre-install,pre-upgrade
+    "helm.sh/hook-weight": "-5"
+data:
+  revision: "{{ .Release.Revision }}"
+)");
+  write(dir / "templates/NOTES.txt", "Thanks for installing {{ .Release.Name }} ({{ .Values.greeting }}).\n");
+}
+
+class ChartReleaseTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess({"--datastore", "memory", "--sim-nodes", "3", "--disable-agent"});
+    server_->start();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  void SetUp() override {
+    helm_ = helm4();
+    kubectl_ = kubectl_path(33);
+    if (kubectl_.empty()) kubectl_ = kubectl_path(27);
+    root_ = fs::temp_directory_path() / ("skiff-release-" + std::to_string(getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    write_app_chart(root_ / "app", "0.1.0");
+    write_app_chart(root_ / "app2", "0.2.0");
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  std::vector<std::string> env() const {
+    return {"KUBECONFIG=" + server_->kubeconfig(), "HOME=" + server_->home()};
+  }
+  CommandResult skiff(std::vector<std::string> args) const {
+    args.insert(args.begin(), {SKIFF_BINARY, "chart"});
+    return run_command(args, "", env(), 120);
+  }
+  CommandResult helm(std::vector<std::string> args) const {
+    args.insert(args.begin(), helm_);
+    return run_command(args, "", env(), 120);
+  }
+  CommandResult kubectl(std::vector<std::string> args) const {
+    args.insert(args.begin(), kubectl_);
+    return run_command(args, "", env(), 60);
+  }
+  std::string ok(const CommandResult& r) const {
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    return r.out;
+  }
+  std::string chart(const char* name) const { return (root_ / name).string(); }
+  Json get_json(std::vector<std::string> args) {
+    args.push_back("-o");
+    args.push_back("json");
+    auto parsed = parse_json(ok(kubectl(args)));
+    EXPECT_TRUE(parsed.ok());
+    return parsed.ok() ? *parsed : Json();
+  }
+  bool exists(const std::string& kind, const std::string& name, const std::string& ns) {
+    return kubectl({"get", kind, name, "-n", ns}).exit_code == 0;
+  }
+
+  static ServerProcess* server_;
+  std::string helm_;
+  std::string kubectl_;
+  fs::path root_;
+};
+
+ServerProcess* ChartReleaseTest::server_ = nullptr;
+
+// Lines of a helm table as cells (padding trimmed).
+std::vector<std::vector<std::string>> table(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::istringstream cs(line);
+    std::string cell;
+    while (std::getline(cs, cell, '\t')) {
+      while (!cell.empty() && cell.back() == ' ') cell.pop_back();
+      cells.push_back(cell);
+    }
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+TEST_F(ChartReleaseTest, WalkThroughInstallUpgradeHistoryRollbackList) {
+  if (kubectl_.empty()) GTEST_SKIP() << "no kubectl";
+  const std::string ns = "walk";
+  std::string out = ok(skiff({"install", "my-release", chart("app"), "-n", ns, "--create-namespace", "--set",
+                              "greeting=hi", "--wait", "--timeout", "2m"}));
+  EXPECT_NE(out.find("NAME: my-release\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("STATUS: deployed\nREVISION: 1\nDESCRIPTION: Install complete\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("NOTES:\nThanks for installing my-release (hi).\n"), std::string::npos) << out;
+  Json deploy = get_json({"get", "deployment", "my-release-web", "-n", ns});
+  EXPECT_EQ(deploy["metadata"]["labels"]["app.kubernetes.io/managed-by"], "Helm");
+  EXPECT_EQ(deploy["metadata"]["annotations"]["meta.helm.sh/release-name"], "my-release");
+  EXPECT_EQ(deploy["metadata"]["annotations"]["meta.helm.sh/release-namespace"], ns);
+  EXPECT_EQ(deploy["status"]["availableReplicas"], 1) << "--wait returned before the Deployment was available";
+  EXPECT_EQ(get_json({"get", "configmap", "my-release-hook", "-n", ns})["data"]["revision"], "1");
+
+  out = ok(skiff({"upgrade", "my-release", chart("app2"), "-n", ns, "--set", "greeting=hey,replicas=2"}));
+  EXPECT_EQ(out.rfind("Release \"my-release\" has been upgraded. Happy Helming!\n", 0), 0u) << out;
+  EXPECT_EQ(get_json({"get", "configmap", "my-release-config", "-n", ns})["data"]["greeting"], "hey");
+  EXPECT_EQ(get_json({"get", "deployment", "my-release-web", "-n", ns})["spec"]["replicas"], 2);
+
+  auto rows = table(ok(skiff({"history", "my-release", "-n", ns})));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION", "DESCRIPTION"}));
+  EXPECT_EQ(rows[1][0], "1");
+  EXPECT_EQ(rows[1][2], "superseded");
+  EXPECT_EQ(rows[1][3], "app-0.1.0");
+  EXPECT_EQ(rows[1][5], "Install complete");
+  EXPECT_EQ(rows[2][2], "deployed");
+  EXPECT_EQ(rows[2][3], "app-0.2.0");
+  EXPECT_EQ(rows[2][5], "Upgrade complete");
+
+  EXPECT_EQ(ok(skiff({"rollback", "my-release", "1", "-n", ns})), "Rollback was a success! Happy Helming!\n");
+  rows = table(ok(skiff({"history", "my-release", "-n", ns})));
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[2][2], "superseded");
+  EXPECT_EQ(rows[3][0], "3");
+  EXPECT_EQ(rows[3][2], "deployed");
+  EXPECT_EQ(rows[3][5], "Rollback to 1");
+  EXPECT_EQ(get_json({"get", "configmap", "my-release-config", "-n", ns})["data"]["greeting"], "hi");
+  EXPECT_EQ(ok(skiff({"get", "values", "my-release", "-n", ns})), "USER-SUPPLIED VALUES:\ngreeting: hi\n");
+
+  out = ok(skiff({"upgrade", "--install", "second", chart("app"), "-n", ns}));
+  EXPECT_EQ(out.rfind("Release \"second\" does not exist. Installing it now.\n", 0), 0u) << out;
+  rows = table(ok(skiff({"list", "-n", ns})));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"NAME", "NAMESPACE", "REVISION", "UPDATED", "STATUS", "CHART",
+                                               "APP VERSION"}));
+  EXPECT_EQ(rows[1][0], "my-release");
+  EXPECT_EQ(rows[1][2], "3");
+  EXPECT_EQ(rows[2][0], "second");
+  EXPECT_EQ(rows[2][4], "deployed");
+  EXPECT_EQ(ok(skiff({"list", "-n", ns, "--filter", "^sec", "-q"})), "second\n");
+
+  EXPECT_EQ(ok(skiff({"uninstall", "my-release", "-n", ns})), "release \"my-release\" uninstalled\n");
+  for (int i = 0; i < 50 && exists("deployment", "my-release-web", ns); ++i) usleep(100000);
+  EXPECT_FALSE(exists("deployment", "my-release-web", ns));
+  EXPECT_FALSE(exists("configmap", "my-release-config", ns));
+  EXPECT_EQ(get_json({"get", "secrets", "-n", ns, "-l", "name=my-release"})["items"].size(), 0u);
+  auto missing = skiff({"status", "my-release", "-n", ns});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_EQ(missing.err, "Error: release: not found\n");
+}
+
+TEST_F(ChartReleaseTest, ReleaseStoredAsHelmSecret) {
+  if (kubectl_.empty()) GTEST_SKIP() << "no kubectl";
+  ok(skiff({"install", "stored", chart("app"), "-n", "default"}));
+  Json s = get_json({"get", "secret", "sh.helm.release.v1.stored.v1", "-n", "default"});
+  EXPECT_EQ(s["type"], "helm.sh/release.v1");
+  auto labels = s["metadata"]["labels"];
+  EXPECT_EQ(labels["name"], "stored");
+  EXPECT_EQ(labels["owner"], "helm");
+  EXPECT_EQ(labels["status"], "deployed");
+  EXPECT_EQ(labels["version"], "1");
+  EXPECT_TRUE(labels.contains("modifiedAt"));  // created pending-install, then updated
+  EXPECT_FALSE(s["data"]["release"].get<std::string>().empty());
+  ok(skiff({"uninstall", "stored", "-n", "default", "--keep-history"}));
+  auto rows = table(ok(skiff({"list", "-n", "default", "--uninstalled"})));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][4], "uninstalled");
+  EXPECT_EQ(table(ok(skiff({"history", "stored", "-n", "default"})))[1][5], "Uninstallation complete");
+}
+
+TEST_F(ChartReleaseTest, UpgradeDeletesObjectsRemovedFromTheChart) {
+  if (kubectl_.empty()) GTEST_SKIP() << "no kubectl";
+  ok(skiff({"install", "shrink", chart("app"), "-n", "default"}));
+  EXPECT_TRUE(exists("configmap", "shrink-config", "default"));
+  ok(skiff({"upgrade", "shrink", chart("app"), "-n", "default", "--set", "extra=false"}));
+  EXPECT_FALSE(exists("configmap", "shrink-config", "default"));
+  EXPECT_TRUE(exists("deployment", "shrink-web", "default"));
+}
+
+TEST_F(ChartReleaseTest, ObjectOwnedByAnotherReleaseIsNotAdopted) {
+  if (kubectl_.empty()) GTEST_SKIP() << "no kubectl";
+  ok(kubectl({"create", "configmap", "taken-config", "-n", "default", "--from-literal=a=b"}));
+  auto r = skiff({"install", "taken", chart("app"), "-n", "default"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.err,
+            "Error: INSTALLATION FAILED: unable to continue with install: ConfigMap \"taken-config\" in namespace "
+            "\"default\" exists and cannot be imported into the current release: invalid ownership metadata; label "
+            "validation error: missing key \"app.kubernetes.io/managed-by\": must be set to \"Helm\"; annotation "
+            "validation error: missing key \"meta.helm.sh/release-name\": must be set to \"taken\"; annotation "
+            "validation error: missing key \"meta.helm.sh/release-namespace\": must be set to \"default\"\n");
+  EXPECT_FALSE(exists("deployment", "taken-web", "default")) << "a refused install changed the cluster";
+  EXPECT_EQ(get_json({"get", "secrets", "-n", "default", "-l", "name=taken"})["items"].size(), 0u);
+}
+
+TEST_F(ChartReleaseTest, HelmReleaseIsListedUpgradedAndRolledBackBySkiff) {
+  if (helm_.empty()) GTEST_SKIP() << "helm 4.1.4 not found: run scripts/fetch-helm.sh";
+  const std::string ns = "from-helm";
+  ok(helm({"install", "hr", chart("app"), "-n", ns, "--create-namespace", "--set", "greeting=helm"}));
+  auto rows = table(ok(skiff({"list", "-n", ns})));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][0], "hr");
+  EXPECT_EQ(rows[1][5], "app-0.1.0");
+  EXPECT_EQ(ok(skiff({"get", "manifest", "hr", "-n", ns})), ok(helm({"get", "manifest", "hr", "-n", ns})));
+  EXPECT_EQ(ok(skiff({"get", "values", "hr", "-n", ns})), ok(helm({"get", "values", "hr", "-n", ns})));
+  // Known gap: skiff's status has no RESOURCES section yet (helm 4 lists the release's objects).
+  std::string helm_status = ok(helm({"status", "hr", "-n", ns}));
+  if (auto from = helm_status.find("RESOURCES:\n"), to = helm_status.find("TEST SUITE:");
+      from != std::string::npos && to != std::string::npos && from < to)
+    helm_status.erase(from, to - from);
+  EXPECT_EQ(ok(skiff({"status", "hr", "-n", ns})), helm_status);
+
+  ok(skiff({"upgrade", "hr", chart("app2"), "-n", ns, "--reuse-values", "--set", "replicas=2"}));
+  ok(skiff({"rollback", "hr", "-n", ns}));
+  // helm reads what skiff wrote, with the same table skiff prints.
+  std::string helm_history = ok(helm({"history", "hr", "-n", ns}));
+  EXPECT_EQ(ok(skiff({"history", "hr", "-n", ns})), helm_history);
+  rows = table(helm_history);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[2][5], "Upgrade complete");
+  EXPECT_EQ(rows[3][5], "Rollback to 1");
+  EXPECT_EQ(rows[3][2], "deployed");
+  EXPECT_EQ(ok(helm({"get", "values", "hr", "-n", ns})), "USER-SUPPLIED VALUES:\ngreeting: helm\n");
+  EXPECT_EQ(ok(skiff({"get", "manifest", "hr", "-n", ns})), ok(helm({"get", "manifest", "hr", "-n", ns})));
+  EXPECT_EQ(ok(skiff({"list", "-n", ns})), ok(helm({"list", "-n", ns})));
+}
+
+TEST_F(ChartReleaseTest, SkiffReleaseIsListedUpgradedRolledBackAndUninstalledByHelm) {
+  if (helm_.empty()) GTEST_SKIP() << "helm 4.1.4 not found: run scripts/fetch-helm.sh";
+  if (kubectl_.empty()) GTEST_SKIP() << "no kubectl";
+  const std::string ns = "from-skiff";
+  ok(skiff({"install", "sr", chart("app"), "-n", ns, "--create-namespace", "--set", "greeting=skiff"}));
+  EXPECT_EQ(ok(helm({"list", "-n", ns})), ok(skiff({"list", "-n", ns})));
+  EXPECT_EQ(ok(helm({"get", "manifest", "sr", "-n", ns})), ok(skiff({"get", "manifest", "sr", "-n", ns})));
+  EXPECT_EQ(ok(helm({"get", "all", "sr", "-n", ns})), ok(skiff({"get", "all", "sr", "-n", ns})));
+  ok(helm({"upgrade", "sr", chart("app2"), "-n", ns, "--set", "greeting=helm"}));
+  EXPECT_EQ(get_json({"get", "configmap", "sr-config", "-n", ns})["data"]["greeting"], "helm");
+  ok(helm({"rollback", "sr", "1", "-n", ns}));
+  EXPECT_EQ(get_json({"get", "configmap", "sr-config", "-n", ns})["data"]["greeting"], "skiff");
+  EXPECT_EQ(ok(skiff({"history", "sr", "-n", ns})), ok(helm({"history", "sr", "-n", ns})));
+  EXPECT_EQ(ok(helm({"uninstall", "sr", "-n", ns})), "release \"sr\" uninstalled\n");
+  for (int i = 0; i < 50 && exists("deployment", "sr-web", ns); ++i) usleep(100000);
+  EXPECT_FALSE(exists("deployment", "sr-web", ns));
+  EXPECT_EQ(table(ok(skiff({"list", "-n", ns}))).size(), 1u);
+}
+
+}  // namespace
+}  // namespace skiff::e2e
