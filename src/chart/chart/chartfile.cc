@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "chart/chart/yaml_values.h"
+#include "chart/yaml/go_json.h"
 #include "util/encoding.h"
 
 namespace skiff::chart {
@@ -21,46 +22,18 @@ void put_list(Json& j, const char* key, const std::vector<std::string>& v) {
   if (!v.empty()) j[key] = v;
 }
 
-// encoding/json's string form: HTML-safe escapes, U+2028/2029 escaped.
-void go_json_quote(std::string& out, const std::string& s) {
-  static const char* hex = "0123456789abcdef";
-  out += '"';
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '"': out += "\\\""; continue;
-      case '\\': out += "\\\\"; continue;
-      case '\n': out += "\\n"; continue;
-      case '\r': out += "\\r"; continue;
-      case '\t': out += "\\t"; continue;
-      default: break;
-    }
-    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-      out += "\\u00";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-               (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
-      out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
-      i += 2;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
-}
 
 // json.Marshal of an interface{} value (maps with sorted keys, as nlohmann keeps them).
 void go_json_any(std::string& out, const Json& j) {
   if (j.is_string()) {
-    go_json_quote(out, j.get<std::string>());
+    yaml::go_json_append_string(out, j.get<std::string>());
   } else if (j.is_object()) {
     out += '{';
     bool first = true;
     for (const auto& [k, v] : j.items()) {
       if (!first) out += ',';
       first = false;
-      go_json_quote(out, k);
+      yaml::go_json_append_string(out, k);
       out += ':';
       go_json_any(out, v);
     }
@@ -80,16 +53,16 @@ void go_json_any(std::string& out, const Json& j) {
 // json.Marshal(*chart.Dependency) with the struct's field order.
 void go_json_dependency(std::string& out, const Dependency& d) {
   out += "{\"name\":";
-  go_json_quote(out, d.name);
+  yaml::go_json_append_string(out, d.name);
   if (!d.version.empty()) {
     out += ",\"version\":";
-    go_json_quote(out, d.version);
+    yaml::go_json_append_string(out, d.version);
   }
   out += ",\"repository\":";
-  go_json_quote(out, d.repository);
+  yaml::go_json_append_string(out, d.repository);
   if (!d.condition.empty()) {
     out += ",\"condition\":";
-    go_json_quote(out, d.condition);
+    yaml::go_json_append_string(out, d.condition);
   }
   if (!d.tags.empty()) {
     out += ",\"tags\":";
@@ -102,7 +75,7 @@ void go_json_dependency(std::string& out, const Dependency& d) {
   }
   if (!d.alias.empty()) {
     out += ",\"alias\":";
-    go_json_quote(out, d.alias);
+    yaml::go_json_append_string(out, d.alias);
   }
   out += '}';
 }
@@ -226,11 +199,9 @@ std::string hash_requirements(const std::vector<Dependency>& req, const std::vec
   return "sha256:" + sha256_hex(data);
 }
 
-std::string now_rfc3339_nano() {
-  auto now = std::chrono::system_clock::now();
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
-  time_t secs = static_cast<time_t>(ns / 1000000000);
-  long frac = static_cast<long>(ns % 1000000000);
+std::string local_rfc3339_nano(int64_t unix_ns) {
+  time_t secs = static_cast<time_t>(unix_ns / 1000000000);
+  long frac = static_cast<long>(unix_ns % 1000000000);
   struct tm tm {};
   localtime_r(&secs, &tm);
   char date[32];
@@ -248,6 +219,11 @@ std::string now_rfc3339_nano() {
   char zone[8];
   snprintf(zone, sizeof zone, "%c%02ld:%02ld", off < 0 ? '-' : '+', std::abs(off) / 3600, (std::abs(off) % 3600) / 60);
   return out + zone;
+}
+
+std::string now_rfc3339_nano() {
+  auto now = std::chrono::system_clock::now();
+  return local_rfc3339_nano(std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count());
 }
 
 }  // namespace skiff::chart

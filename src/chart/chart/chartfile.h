@@ -2,6 +2,7 @@
 // JSON field names, empty fields omitted, keys sorted).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,5 +34,7 @@ std::string hash_requirements(const std::vector<Dependency>& req, const std::vec
 
 // time.Now().Format(time.RFC3339Nano) in the local zone.
 std::string now_rfc3339_nano();
+// Go's time.Time RFC3339Nano form of a Unix time in nanoseconds, in the local zone.
+std::string local_rfc3339_nano(int64_t unix_ns);
 
 }  // namespace skiff::chart

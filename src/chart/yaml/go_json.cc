@@ -45,9 +45,7 @@ std::string go_json_float(double v, int bits) {
   return s;
 }
 
-namespace {
-
-void append_json_string(std::string& out, std::string_view s) {
+void go_json_append_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   for (size_t i = 0; i < s.size();) {
@@ -87,6 +85,8 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+namespace {
+
 // Types with a MarshalJSON/MarshalText that yields their string form.
 bool is_textual_struct(const Value& v) {
   const auto& t = v.type_info();
@@ -96,7 +96,7 @@ bool is_textual_struct(const Value& v) {
 Status marshal(const Value& v, std::string& out) {
   Kind k = v.kind();
   if (is_textual_struct(v)) {
-    append_json_string(out, v.type_info()->stringer(v));
+    go_json_append_string(out, v.type_info()->stringer(v));
     return ok_status();
   }
   if (k == Kind::kInvalid) {
@@ -115,7 +115,7 @@ Status marshal(const Value& v, std::string& out) {
     }
     out += go_json_float(f, bits);
   } else if (k == Kind::kString) {
-    append_json_string(out, v.as_string());
+    go_json_append_string(out, v.as_string());
   } else if (k == Kind::kMap) {
     if (v.is_nil_container()) {
       out += "null";
@@ -126,7 +126,7 @@ Status marshal(const Value& v, std::string& out) {
     for (const auto& [key, item] : v.map_entries()) {  // byte-wise sorted, as Go sorts
       if (!first) out += ',';
       first = false;
-      append_json_string(out, key);
+      go_json_append_string(out, key);
       out += ':';
       SKIFF_TRY(marshal(item, out));
     }
@@ -139,7 +139,7 @@ Status marshal(const Value& v, std::string& out) {
     if (v.elem_kind() == Kind::kUint8) {  // []byte marshals as base64
       std::string bytes;
       for (const auto& b : v.list_items()) bytes += static_cast<char>(b.as_uint());
-      append_json_string(out, base64_encode(bytes));
+      go_json_append_string(out, base64_encode(bytes));
       return ok_status();
     }
     out += '[';

@@ -26,6 +26,10 @@ Result<tmpl::Value> go_json_unmarshal_into(std::string_view text, bool want_map)
 // with a one-digit negative exponent for magnitudes below 1e-6 or from 1e21 up.
 std::string go_json_float(double v, int bits);
 
+// Appends s as encoding/json writes a string: quoted, HTML-safe escapes, U+2028/2029 escaped,
+// invalid UTF-8 as \ufffd.
+void go_json_append_string(std::string& out, std::string_view s);
+
 // The string as encoding/json sees it: invalid UTF-8 bytes become U+FFFD.
 std::string go_json_coerce_utf8(std::string_view s);
 
