@@ -93,12 +93,17 @@ class DeploymentController final : public Controller {
                               enqueue});
     auto owner = [this](const client::ObjectPtr& rs) { enqueue_owner(*rs); };
     sets_.add_handler({owner, [owner](const client::ObjectPtr&, const client::ObjectPtr& rs) { owner(rs); }, owner});
-    // Recreate waits for old pods to be gone.
-    pods_.add_handler({nullptr, nullptr, [this](const client::ObjectPtr& pod) {
-                         const Json* ref = controller_of(*pod);
-                         if (!ref || ref->value("kind", "") != "ReplicaSet") return;
-                         if (auto rs = sets_.get(namespace_of(*pod), ref->value("name", ""))) enqueue_owner(*rs);
-                       }});
+    // Recreate waits for old pods to be gone, and a rolling update's surge counts them until they go.
+    auto pod_gone = [this](const client::ObjectPtr& pod) {
+      const Json* ref = controller_of(*pod);
+      if (!ref || ref->value("kind", "") != "ReplicaSet") return;
+      if (auto rs = sets_.get(namespace_of(*pod), ref->value("name", ""))) enqueue_owner(*rs);
+    };
+    pods_.add_handler({nullptr,
+                       [pod_gone](const client::ObjectPtr& before, const client::ObjectPtr& after) {
+                         if (pod_active(*before) && !pod_active(*after)) pod_gone(after);
+                       },
+                       pod_gone});
   }
 
   void run() override {
@@ -347,6 +352,12 @@ class DeploymentController final : public Controller {
     return false;
   }
 
+  int64_t active_pods(const Json& rs) {
+    int64_t n = 0;
+    for (const auto& pod : pods_.by_index(kControllerIndex, uid_of(rs))) n += pod_active(*pod);
+    return n;
+  }
+
   bool rollout_rolling(Plan& plan) {
     const Json& d = plan.deployment;
     if (!plan.new_rs) return false;
@@ -355,8 +366,10 @@ class DeploymentController final : public Controller {
     // Scale the new set up, within maxSurge.
     if (replicas_of(new_rs) > want) return scale_rs(d, new_rs, want);
     if (replicas_of(new_rs) < want) {
+      // A set scaled down still has its pods until the ReplicaSet controller removes them;
+      // counting them keeps the live pod count itself within maxSurge.
       int64_t total = 0;
-      for (const auto& rs : plan.all()) total += replicas_of(*rs);
+      for (const auto& rs : plan.all()) total += std::max(replicas_of(*rs), active_pods(*rs));
       int64_t room = want + max_surge(d) - total;
       if (room > 0) return scale_rs(d, new_rs, replicas_of(new_rs) + std::min(room, want - replicas_of(new_rs)));
     }
