@@ -248,4 +248,23 @@ std::string pod_qos_class(const Json& pod) {
   return guaranteed ? "Guaranteed" : "Burstable";
 }
 
+void generate_job_selector(Json& job) {
+  const Json* manual = find_path(job, "spec.manualSelector");
+  if (manual && manual->is_boolean() && manual->get<bool>()) return;
+  const Json* selector = find_path(job, "spec.selector");
+  if (selector && selector->is_object() && !selector->empty()) return;
+  const std::string name = get_string(job["metadata"], "name"), uid = get_string(job["metadata"], "uid");
+  Json& template_labels = job["spec"]["template"]["metadata"]["labels"];
+  if (!template_labels.is_object()) template_labels = Json::object();
+  Json& job_labels = job["metadata"]["labels"];
+  // Defaulting copied the template's labels when the Job had none; Kubernetes shares that map.
+  const bool job_labels_from_template = !job_labels.is_object() || job_labels.empty() || job_labels == template_labels;
+  for (const char* key : {"job-name", "batch.kubernetes.io/job-name"})
+    if (!template_labels.contains(key)) template_labels[key] = name;
+  for (const char* key : {"controller-uid", "batch.kubernetes.io/controller-uid"})
+    if (!template_labels.contains(key)) template_labels[key] = uid;
+  job["spec"]["selector"] = {{"matchLabels", {{"batch.kubernetes.io/controller-uid", uid}}}};
+  if (job_labels_from_template) job_labels = template_labels;
+}
+
 }  // namespace skiff::apiserver

@@ -21,6 +21,11 @@ bool tracks_generation(const api::ResourceInfo& info);
 // fills in kind-specific state (Pod phase and QoS class, Namespace phase and finalizers).
 void prepare_for_create(const api::ResourceInfo& info, Json& obj);
 
+// Kubernetes' Job strategy on create: without spec.manualSelector, the selector is generated
+// from the Job's uid and the template gets the job-name and controller-uid labels (new and
+// legacy keys); so do the Job's own labels when defaulting copied them from the template.
+void generate_job_selector(Json& job);
+
 // For the main resource: keeps the old status; for "status": keeps everything but status.
 void prepare_for_update(const api::ResourceInfo& info, Json& obj, const Json& old, const std::string& subresource);
 

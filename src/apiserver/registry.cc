@@ -7,6 +7,7 @@
 #include "api/meta.h"
 #include "api/patch.h"
 #include "api/server_side_apply.h"
+#include "api/update_validation.h"
 #include "api/crd_definition.h"
 #include "api/crd_json_path.h"
 #include "apiserver/crd_versions.h"
@@ -223,6 +224,7 @@ Result<Json> Registry::create_object(const api::ResourceInfo& info, const std::s
   if (tracks_generation(info)) m["generation"] = 1;
   prepare_for_create(info, obj);
   schemas_.apply_defaults(info, obj);
+  if (info.gvk.group == "batch" && info.gvk.kind == "Job") generate_job_selector(obj);
   if (!ownership_decided)
     SKIFF_TRY(api::track_update(nullptr, obj, ownership_scope(info, ""), manager_of(opts), format_rfc3339(clock_.now())));
 
@@ -426,6 +428,11 @@ Result<std::optional<Json>> Registry::store_update(const api::ResourceInfo& info
   if (auto causes = api::validate_object_meta(meta, info.namespaced, name_rule(info)); !causes.empty())
     return invalid(info, name, std::move(causes));
   schemas_.apply_defaults(info, obj);
+  if (subresource.empty()) {
+    api::FieldErrors errs;
+    api::validate_update(info, obj, current, errs);
+    if (!errs.empty()) return errs.to_error(info.gvk.group, info.gvk.kind, name);
+  }
   if (admission_) {
     AdmissionRequest admission{info, get_string(current["metadata"], "namespace"), name, AdmissionOperation::kUpdate,
                                subresource, obj, &current};

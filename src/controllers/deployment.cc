@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "api/labels.h"
+#include "api/semantic_equal.h"
 #include "client/work_queue.h"
 #include "controllers/controller.h"
 #include "controllers/ownership.h"
@@ -63,7 +64,7 @@ bool same_template(const Json& rs, const Json& d) {
     if (a["metadata"]["labels"].empty()) a["metadata"].erase("labels");
   }
   Json b = find_path(d, "spec.template") ? d["spec"]["template"] : Json::object();
-  return semantically_equal(a, b);
+  return api::semantically_equal(a, b);
 }
 
 struct Plan {

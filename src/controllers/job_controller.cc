@@ -195,15 +195,6 @@ class JobController final : public Controller {
     }
     const Json& job = *obj;
     if (being_deleted(job)) return {};
-    if (auto patch = generated_selector_patch(job)) {
-      auto r = ctx_.client.patch(jobs_resource_, namespace_of(job), name_of(job), client::PatchType::kMerge,
-                                 dump_json(*patch));
-      if (!r.ok()) {
-        log::warn(kComponent, "job " + key + ": setting the generated selector: " + r.error().message);
-        return {.requeue = true};
-      }
-      return {};  // the patched Job comes back through the informer
-    }
     if (job_finished(job)) {
       forget_backoff(uid_of(job));
       return expire_finished(job);

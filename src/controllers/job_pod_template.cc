@@ -26,34 +26,6 @@ void add_index_env(Json& containers) {
 
 }  // namespace
 
-std::optional<Json> generated_selector_patch(const Json& job) {
-  const Json* manual = find_path(job, "spec.manualSelector");
-  if (manual && manual->is_boolean() && manual->get<bool>()) return std::nullopt;
-  const Json* selector = find_path(job, "spec.selector");
-  if (selector && selector->is_object() && !selector->empty()) return std::nullopt;
-  const std::string name = name_of(job), uid = uid_of(job);
-  const Json* tl = find_path(job, "spec.template.metadata.labels");
-  Json template_labels = tl && tl->is_object() ? *tl : Json::object();
-  const Json* jl = find_path(job, "metadata.labels");
-  // Defaulting copied the template's labels when the Job had none; Kubernetes shares that map,
-  // so the generated labels show up on the Job too.
-  const bool job_labels_from_template = !jl || !jl->is_object() || jl->empty() || *jl == template_labels;
-  Json added = Json::object();
-  for (const char* key : {kLegacyJobNameLabel, kJobNameLabel})
-    if (!template_labels.contains(key)) added[key] = name;
-  for (const char* key : {kLegacyControllerUidLabel, kControllerUidLabel})
-    if (!template_labels.contains(key)) added[key] = uid;
-  Json patch = {{"spec",
-                 {{"selector", {{"matchLabels", {{kControllerUidLabel, uid}}}}},
-                  {"template", {{"metadata", {{"labels", added}}}}}}}};
-  if (job_labels_from_template) {
-    Json labels = template_labels;
-    labels.update(added);
-    patch["metadata"] = {{"labels", labels}};
-  }
-  return patch;
-}
-
 Json pod_for_job(const Json& job, std::optional<int64_t> index) {
   const std::string name = name_of(job);
   const Json* tmpl = find_path(job, "spec.template");

@@ -43,10 +43,6 @@ const Json* find_condition(const Json& obj, std::string_view type);
 // Returns whether anything changed.
 bool set_condition(Json& status, Json condition, WallTime now);
 
-// Equality as Kubernetes' typed comparison sees it: an absent field equals its zero value
-// (false, 0, "", {}, []), since bodies from protobuf clients carry zero values JSON clients omit.
-bool semantically_equal(const Json& a, const Json& b);
-
 // An IntOrString such as maxSurge: an integer, or "25%" of total rounded up or down.
 int64_t int_or_percent(const Json& value, int64_t total, bool round_up, int64_t fallback = 0);
 

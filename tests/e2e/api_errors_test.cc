@@ -129,6 +129,56 @@ TEST_F(ApiErrorsTest, UpdateWithoutResourceVersionIsUnconditional) {
   EXPECT_EQ(r.status, 200) << r.body;
 }
 
+TEST_F(ApiErrorsTest, ImmutableFieldsAreInvalidAndUnchanged) {
+  HttpClient client(server_->port());
+  const std::string deployments = "/apis/apps/v1/namespaces/default/deployments";
+  auto created = client.request("POST", deployments, R"({"apiVersion":"apps/v1","kind":"Deployment",
+    "metadata":{"name":"fixed"},"spec":{"selector":{"matchLabels":{"app":"a"}},
+    "template":{"metadata":{"labels":{"app":"a"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  Json s = expect_status("PATCH", deployments + "/fixed",
+                         R"({"spec":{"selector":{"matchLabels":{"app":"b"}},"template":{"metadata":{"labels":{"app":"b"}}}}})",
+                         422, "Invalid", "application/merge-patch+json");
+  EXPECT_EQ(s["message"],
+            "Deployment.apps \"fixed\" is invalid: spec.selector: Invalid value: "
+            "v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"b\"}, "
+            "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable");
+  EXPECT_EQ(s["details"]["causes"][0]["field"], "spec.selector");
+  Json live = Json::parse(client.request("GET", deployments + "/fixed").body);
+  EXPECT_EQ(live["spec"]["selector"]["matchLabels"]["app"], "a");
+  // Scaling still works.
+  EXPECT_EQ(client.request("PATCH", deployments + "/fixed", R"({"spec":{"replicas":3}})", "application/merge-patch+json")
+                .status,
+            200);
+
+  const std::string pods = "/api/v1/namespaces/default/pods";
+  ASSERT_EQ(client.request("POST", pods, R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},
+    "spec":{"containers":[{"name":"c","image":"x:1","env":[{"name":"A","value":"1"}]}]}})").status,
+            201);
+  s = expect_status("PATCH", pods + "/p",
+                    R"({"spec":{"containers":[{"name":"c","env":[{"name":"A","value":"2"}]}]}})", 422, "Invalid",
+                    "application/strategic-merge-patch+json");
+  EXPECT_NE(s["message"].get<std::string>().find("spec: Forbidden: pod updates may not change fields other than"),
+            std::string::npos)
+      << s["message"];
+  auto image = client.request("PATCH", pods + "/p", R"({"spec":{"containers":[{"name":"c","image":"x:2"}]}})",
+                              "application/strategic-merge-patch+json");
+  EXPECT_EQ(image.status, 200) << image.body;
+}
+
+TEST_F(ApiErrorsTest, JobSelectorIsGeneratedAtCreate) {
+  HttpClient client(server_->port());
+  auto created = client.request("POST", "/apis/batch/v1/namespaces/default/jobs", R"({"apiVersion":"batch/v1",
+    "kind":"Job","metadata":{"name":"pi"},"spec":{"template":{"spec":{"restartPolicy":"Never",
+    "containers":[{"name":"c","image":"x"}]}}}})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  Json job = Json::parse(created.body);
+  std::string uid = job["metadata"]["uid"];
+  EXPECT_EQ(job["spec"]["selector"]["matchLabels"]["batch.kubernetes.io/controller-uid"], uid);
+  EXPECT_EQ(job["spec"]["template"]["metadata"]["labels"]["job-name"], "pi");
+  EXPECT_EQ(job["metadata"]["labels"]["batch.kubernetes.io/job-name"], "pi");
+}
+
 TEST_F(ApiErrorsTest, OversizedBodyIsRequestEntityTooLarge) {
   std::string big(3 * 1024 * 1024 + 100, 'x');
   std::string body = R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"big"},"data":{"a":")" + big + "\"}}";
