@@ -1,8 +1,10 @@
-// Runs named controllers against an in-process test cluster.
+// Runs named controllers against an in-process test cluster: the base of every controller
+// test's fixture.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include "client/informer.h"
 #include "controllers/controller.h"
 #include "support/test_cluster.h"
 
@@ -10,10 +12,11 @@ namespace skiff::controllers {
 
 class ControllerFixture {
  public:
-  explicit ControllerFixture(const std::vector<std::string>& names, ControllerOptions options = {})
-      : factory_(cluster_.client()), ctx_{cluster_.client(), factory_, SystemClock::instance(), options} {
+  explicit ControllerFixture(const std::vector<std::string>& names, ControllerOptions options = {},
+                             const Clock& clock = SystemClock::instance())
+      : factory_(cluster_.client()), ctx_{cluster_.client(), factory_, clock, options} {
     auto made = make_controllers(ctx_, names);
-    EXPECT_TRUE(made.ok());
+    EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().message);
     if (made.ok()) controllers_ = std::move(*made);
     factory_.start();
     EXPECT_TRUE(factory_.wait_for_sync(std::chrono::seconds(10)));
@@ -26,6 +29,9 @@ class ControllerFixture {
 
   testing::TestCluster& cluster() { return cluster_; }
   client::Client& client() { return cluster_.client(); }
+  const api::ResourceInfo& resource(std::string_view g, std::string_view v, std::string_view p) {
+    return cluster_.client().resource(g, v, p);
+  }
 
   // Marks every pending pod in ns Running and Ready, as a node would.
   void run_pods(const std::string& ns = "default") {

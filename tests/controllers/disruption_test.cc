@@ -33,7 +33,7 @@ void ready_pods(Harness& h, int n, const Json& owner = nullptr) {
                                                          {"name", owner["metadata"]["name"]},
                                                          {"uid", owner["metadata"]["uid"]},
                                                          {"controller", true}}});
-    h.cluster.create("", "v1", "pods", pod);
+    h.cluster().create("", "v1", "pods", pod);
     h.set_running(name, "10.0.0." + std::to_string(i + 1), true);
   }
 }
@@ -41,7 +41,7 @@ void ready_pods(Harness& h, int n, const Json& owner = nullptr) {
 TEST(DisruptionController, MinAvailableCountsMatchingPods) {
   Harness h({"disruption"});
   ready_pods(h, 3);
-  h.cluster.create("policy", "v1", "poddisruptionbudgets", budget("web", "minAvailable", 2));
+  h.cluster().create("policy", "v1", "poddisruptionbudgets", budget("web", "minAvailable", 2));
   Json status;
   ASSERT_TRUE(eventually([&] { return (status = status_of(h, "web")).value("currentHealthy", 0) == 3; })) << status;
   EXPECT_EQ(status["expectedPods"], 3);
@@ -60,7 +60,7 @@ TEST(DisruptionController, MinAvailableCountsMatchingPods) {
 
 TEST(DisruptionController, MaxUnavailablePercentageUsesTheControllersScale) {
   Harness h({"disruption"});
-  Json rs = h.cluster.create(
+  Json rs = h.cluster().create(
       "apps", "v1", "replicasets",
       {{"apiVersion", "apps/v1"},
        {"kind", "ReplicaSet"},
@@ -72,7 +72,7 @@ TEST(DisruptionController, MaxUnavailablePercentageUsesTheControllersScale) {
           {{"metadata", {{"labels", {{"app", "web"}}}}},
            {"spec", {{"containers", Json::array({{{"name", "c"}, {"image", "nginx"}}})}}}}}}}});
   ready_pods(h, 3, rs);
-  h.cluster.create("policy", "v1", "poddisruptionbudgets", budget("web", "maxUnavailable", "25%"));
+  h.cluster().create("policy", "v1", "poddisruptionbudgets", budget("web", "maxUnavailable", "25%"));
   Json status;
   ASSERT_TRUE(eventually([&] { return (status = status_of(h, "web")).value("expectedPods", 0) == 4; })) << status;
   EXPECT_EQ(status["desiredHealthy"], 3);
@@ -83,7 +83,7 @@ TEST(DisruptionController, MaxUnavailablePercentageUsesTheControllersScale) {
 TEST(DisruptionController, PercentageWithoutControllersFailsSafe) {
   Harness h({"disruption"});
   ready_pods(h, 2);
-  h.cluster.create("policy", "v1", "poddisruptionbudgets", budget("web", "minAvailable", "50%"));
+  h.cluster().create("policy", "v1", "poddisruptionbudgets", budget("web", "minAvailable", "50%"));
   Json status;
   ASSERT_TRUE(eventually([&] {
     status = status_of(h, "web");
@@ -95,7 +95,7 @@ TEST(DisruptionController, PercentageWithoutControllersFailsSafe) {
 TEST(DisruptionController, EvictionConsumesTheBudgetAndStaleDisruptionsExpire) {
   Harness h({"disruption"});
   ready_pods(h, 3);
-  h.cluster.create("policy", "v1", "poddisruptionbudgets", budget("web", "minAvailable", 2));
+  h.cluster().create("policy", "v1", "poddisruptionbudgets", budget("web", "minAvailable", 2));
   ASSERT_TRUE(eventually([&] { return status_of(h, "web").value("disruptionsAllowed", 0) == 1; }));
   const auto& pods = h.resource("", "v1", "pods");
   Json eviction = {{"apiVersion", "policy/v1"}, {"kind", "Eviction"}, {"metadata", {{"name", "web-0"}}}};

@@ -24,7 +24,7 @@ Json container_ports() { return Json::array({{{"name", "web"}, {"containerPort",
 
 TEST(EndpointsController, ListsReadyAndNotReadyPodsWithResolvedPorts) {
   Harness h({"endpoint"});
-  h.cluster.create("", "v1", "services", service("web", {{"app", "web"}}, web_port()));
+  h.cluster().create("", "v1", "services", service("web", {{"app", "web"}}, web_port()));
   h.pod("a", {{"app", "web"}}, container_ports());
   h.pod("b", {{"app", "web"}}, container_ports());
   h.pod("other", {{"app", "db"}}, container_ports());
@@ -57,7 +57,7 @@ TEST(EndpointsController, ListsReadyAndNotReadyPodsWithResolvedPorts) {
 
 TEST(EndpointsController, FollowsReadinessAndDeletion) {
   Harness h({"endpoint"});
-  h.cluster.create("", "v1", "services", service("web", {{"app", "web"}}, Json::array({{{"port", 80}}})));
+  h.cluster().create("", "v1", "services", service("web", {{"app", "web"}}, Json::array({{{"port", 80}}})));
   h.pod("a", {{"app", "web"}});
   h.set_running("a", "10.0.0.2", false);
   auto ready_ips = [&] {
@@ -77,7 +77,7 @@ TEST(EndpointsController, FollowsReadinessAndDeletion) {
 
 TEST(EndpointsController, PublishNotReadyAddressesListsUnreadyPodsAsReady) {
   Harness h({"endpoint"});
-  h.cluster.create("", "v1", "services", service("db", {{"app", "db"}}, Json::array({{{"port", 5432}}}), true));
+  h.cluster().create("", "v1", "services", service("db", {{"app", "db"}}, Json::array({{{"port", 5432}}}), true));
   h.pod("a", {{"app", "db"}});
   h.set_running("a", "10.0.0.9", false);
   EXPECT_TRUE(eventually([&] {
@@ -89,14 +89,14 @@ TEST(EndpointsController, PublishNotReadyAddressesListsUnreadyPodsAsReady) {
 
 TEST(EndpointsController, LeavesServicesWithoutSelectorAlone) {
   Harness h({"endpoint"});
-  h.cluster.create("", "v1", "services", service("manual", nullptr, Json::array({{{"port", 80}}})));
-  h.cluster.create("", "v1", "endpoints",
+  h.cluster().create("", "v1", "services", service("manual", nullptr, Json::array({{{"port", 80}}})));
+  h.cluster().create("", "v1", "endpoints",
                    {{"apiVersion", "v1"},
                     {"kind", "Endpoints"},
                     {"metadata", {{"name", "manual"}, {"namespace", "default"}}},
                     {"subsets", Json::array({{{"addresses", Json::array({{{"ip", "192.168.1.1"}}})},
                                               {"ports", Json::array({{{"port", 80}}})}}})}});
-  h.cluster.create("", "v1", "services", service("web", {{"app", "web"}}, Json::array({{{"port", 80}}})));
+  h.cluster().create("", "v1", "services", service("web", {{"app", "web"}}, Json::array({{{"port", 80}}})));
   ASSERT_TRUE(eventually([&] { return !h.get_or_null("", "v1", "endpoints", "default", "web").is_null(); }));
   Json manual = h.get_or_null("", "v1", "endpoints", "default", "manual");
   EXPECT_EQ(manual["subsets"][0]["addresses"][0]["ip"], "192.168.1.1");
@@ -105,7 +105,7 @@ TEST(EndpointsController, LeavesServicesWithoutSelectorAlone) {
 TEST(EndpointsController, RecreatesDeletedEndpointsAndDeletesThemWithTheService) {
   Harness h({"endpoint"});
   const auto& eps = h.resource("", "v1", "endpoints");
-  h.cluster.create("", "v1", "services", service("web", {{"app", "web"}}, Json::array({{{"port", 80}}})));
+  h.cluster().create("", "v1", "services", service("web", {{"app", "web"}}, Json::array({{{"port", 80}}})));
   ASSERT_TRUE(eventually([&] { return !h.get_or_null("", "v1", "endpoints", "default", "web").is_null(); }));
   ASSERT_TRUE(h.client().remove(eps, "default", "web").ok());
   ASSERT_TRUE(eventually([&] { return !h.get_or_null("", "v1", "endpoints", "default", "web").is_null(); }));

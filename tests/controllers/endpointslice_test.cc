@@ -16,7 +16,7 @@ Json service(const std::string& name, const Json& ports, bool publish_not_ready 
 }
 
 std::vector<Json> slices_of(Harness& h, const std::string& svc) {
-  return h.cluster.list("discovery.k8s.io", "v1", "endpointslices", "default", "kubernetes.io/service-name=" + svc);
+  return h.cluster().list("discovery.k8s.io", "v1", "endpointslices", "default", "kubernetes.io/service-name=" + svc);
 }
 
 size_t endpoint_count(const std::vector<Json>& slices) {
@@ -27,11 +27,11 @@ size_t endpoint_count(const std::vector<Json>& slices) {
 
 TEST(EndpointSliceController, DescribesPodsWithConditionsNodeAndZone) {
   Harness h({"endpointslice"});
-  h.cluster.create("", "v1", "nodes",
+  h.cluster().create("", "v1", "nodes",
                    {{"apiVersion", "v1"},
                     {"kind", "Node"},
                     {"metadata", {{"name", "node-1"}, {"labels", {{"topology.kubernetes.io/zone", "zone-a"}}}}}});
-  Json svc = h.cluster.create("", "v1", "services",
+  Json svc = h.cluster().create("", "v1", "services",
                               service("web", Json::array({{{"name", "http"}, {"port", 80}, {"targetPort", "web"}}})));
   h.pod("a", {{"app", "web"}}, Json::array({{{"name", "web"}, {"containerPort", 8080}}}));
   h.pod("b", {{"app", "web"}}, Json::array({{{"name", "web"}, {"containerPort", 8080}}}));
@@ -64,7 +64,7 @@ TEST(EndpointSliceController, DescribesPodsWithConditionsNodeAndZone) {
 
 TEST(EndpointSliceController, KeepsAPlaceholderForAServiceWithoutEndpoints) {
   Harness h({"endpointslice"});
-  h.cluster.create("", "v1", "services", service("empty", Json::array({{{"port", 80}}})));
+  h.cluster().create("", "v1", "services", service("empty", Json::array({{{"port", 80}}})));
   std::vector<Json> slices;
   ASSERT_TRUE(eventually([&] { return (slices = slices_of(h, "empty")).size() == 1; }));
   EXPECT_TRUE(slices[0]["endpoints"].empty());
@@ -80,7 +80,7 @@ TEST(EndpointSliceController, KeepsAPlaceholderForAServiceWithoutEndpoints) {
 
 TEST(EndpointSliceController, SplitsMoreThanAHundredEndpoints) {
   Harness h({"endpointslice"});
-  h.cluster.create("", "v1", "services", service("big", Json::array({{{"port", 80}}})));
+  h.cluster().create("", "v1", "services", service("big", Json::array({{{"port", 80}}})));
   for (int i = 0; i < 130; ++i) {
     std::string name = "p" + std::to_string(i);
     h.pod(name, {{"app", "big"}});
@@ -96,7 +96,7 @@ TEST(EndpointSliceController, SplitsMoreThanAHundredEndpoints) {
 
 TEST(EndpointSliceController, PublishNotReadyAddressesMarksUnreadyPodsReady) {
   Harness h({"endpointslice"});
-  h.cluster.create("", "v1", "services", service("db", Json::array({{{"port", 5432}}}), true));
+  h.cluster().create("", "v1", "services", service("db", Json::array({{{"port", 5432}}}), true));
   h.pod("a", {{"app", "db"}});
   h.set_running("a", "10.0.0.5", false);
   std::vector<Json> slices;

@@ -8,40 +8,21 @@
 #include <string>
 #include <vector>
 
-#include "client/informer.h"
-#include "controllers/controller.h"
-#include "support/test_cluster.h"
+#include "controller_fixture.h"
 
 namespace skiff::controllers::testing {
 
-class Harness {
+class Harness : public ControllerFixture {
  public:
   explicit Harness(const std::vector<std::string>& names, const Clock& clock = SystemClock::instance())
-      : factory_(cluster.client()), ctx_{cluster.client(), factory_, clock, {}} {
-    auto made = make_controllers(ctx_, names);
-    EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().message);
-    if (made.ok()) controllers_ = std::move(*made);
-    factory_.start();
-    EXPECT_TRUE(factory_.wait_for_sync(std::chrono::seconds(5)));
-    for (auto& c : controllers_) c->run();
-  }
-  ~Harness() {
-    for (auto& c : controllers_) c->stop();
-    factory_.stop();
-  }
-
-  skiff::testing::TestCluster cluster;
-  client::Client& client() { return cluster.client(); }
-  const api::ResourceInfo& resource(std::string_view g, std::string_view v, std::string_view p) {
-    return cluster.client().resource(g, v, p);
-  }
+      : ControllerFixture(names, {}, clock) {}
 
   // A pod with one container "c" exposing the given named TCP ports.
   Json pod(const std::string& name, const Json& labels, const Json& ports = Json::array(),
            const std::string& ns = "default") {
     Json container = {{"name", "c"}, {"image", "nginx"}};
     if (!ports.empty()) container["ports"] = ports;
-    return cluster.create("", "v1", "pods",
+    return cluster().create("", "v1", "pods",
                           {{"apiVersion", "v1"},
                            {"kind", "Pod"},
                            {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}}},
@@ -72,11 +53,6 @@ class Harness {
     auto got = client().get(resource(g, v, p), ns, name);
     return got.ok() ? *got : Json();
   }
-
- private:
-  client::InformerFactory factory_;
-  ControllerContext ctx_;
-  std::vector<std::unique_ptr<Controller>> controllers_;
 };
 
 }  // namespace skiff::controllers::testing

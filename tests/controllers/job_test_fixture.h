@@ -4,33 +4,18 @@
 
 #include <gtest/gtest.h>
 
-#include "controllers/controller.h"
-#include "support/test_cluster.h"
+#include "controller_fixture.h"
 
 namespace skiff::controllers {
 
-class BatchFixture {
+class BatchFixture : public ControllerFixture {
  public:
   BatchFixture(const std::vector<std::string>& names, const Clock& clock, ControllerOptions options = {})
-      : factory_(cluster_.client()), ctx_{cluster_.client(), factory_, clock, options} {
-    auto made = make_controllers(ctx_, names);
-    EXPECT_TRUE(made.ok());
-    if (made.ok()) controllers_ = std::move(*made);
-    factory_.start();
-    EXPECT_TRUE(factory_.wait_for_sync(std::chrono::seconds(10)));
-    for (auto& c : controllers_) c->run();
-  }
-  ~BatchFixture() {
-    for (auto& c : controllers_) c->stop();
-    factory_.stop();
-  }
-
-  testing::TestCluster& cluster() { return cluster_; }
-  client::Client& client() { return cluster_.client(); }
+      : ControllerFixture(names, options, clock) {}
 
   std::vector<Json> pods(const std::string& job_name, bool include_terminating = false) {
     std::vector<Json> out;
-    for (auto& p : cluster_.list("", "v1", "pods", "default", "batch.kubernetes.io/job-name=" + job_name))
+    for (auto& p : cluster().list("", "v1", "pods", "default", "batch.kubernetes.io/job-name=" + job_name))
       if (include_terminating || !p["metadata"].contains("deletionTimestamp")) out.push_back(p);
     return out;
   }
@@ -68,7 +53,7 @@ class BatchFixture {
   // Completes graceful deletions, as a node would once containers stop.
   void finish_deletions() {
     const auto& pods_res = client().resource("", "v1", "pods");
-    for (auto& p : cluster_.list("", "v1", "pods", "default")) {
+    for (auto& p : cluster().list("", "v1", "pods", "default")) {
       if (!p["metadata"].contains("deletionTimestamp")) continue;
       client::DeleteOptions now;
       now.grace_period_seconds = 0;
@@ -86,7 +71,7 @@ class BatchFixture {
   // Events about the named object, as "Type Reason: message".
   std::vector<std::string> events_for(const std::string& name) {
     std::vector<std::string> out;
-    for (const auto& e : cluster_.list("", "v1", "events", "default"))
+    for (const auto& e : cluster().list("", "v1", "events", "default"))
       if (e["involvedObject"].value("name", "") == name)
         out.push_back(e.value("type", "") + " " + e.value("reason", "") + ": " + e.value("message", ""));
     return out;
@@ -98,10 +83,6 @@ class BatchFixture {
   }
 
  private:
-  testing::TestCluster cluster_;
-  client::InformerFactory factory_;
-  ControllerContext ctx_;
-  std::vector<std::unique_ptr<Controller>> controllers_;
   int pokes_ = 0;
 };
 

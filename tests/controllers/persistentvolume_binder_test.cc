@@ -38,12 +38,12 @@ std::string phase(const Json& obj) { return obj.is_null() ? "" : get_string(obj.
 
 TEST(VolumeBinder, BindsTheSmallestFittingAvailableVolume) {
   Harness h({"persistentvolume_binder"});
-  h.cluster.create("", "v1", "persistentvolumes", volume("big", "10Gi"));
-  h.cluster.create("", "v1", "persistentvolumes", volume("small", "1Gi"));
-  h.cluster.create("", "v1", "persistentvolumes", volume("medium", "5Gi"));
-  h.cluster.create("", "v1", "persistentvolumes", volume("rox", "2Gi", Json::array({"ReadOnlyMany"})));
+  h.cluster().create("", "v1", "persistentvolumes", volume("big", "10Gi"));
+  h.cluster().create("", "v1", "persistentvolumes", volume("small", "1Gi"));
+  h.cluster().create("", "v1", "persistentvolumes", volume("medium", "5Gi"));
+  h.cluster().create("", "v1", "persistentvolumes", volume("rox", "2Gi", Json::array({"ReadOnlyMany"})));
   ASSERT_TRUE(eventually([&] { return phase(h.get_or_null("", "v1", "persistentvolumes", "", "small")) == "Available"; }));
-  Json pvc = h.cluster.create("", "v1", "persistentvolumeclaims", claim("data", "2Gi"));
+  Json pvc = h.cluster().create("", "v1", "persistentvolumeclaims", claim("data", "2Gi"));
 
   ASSERT_TRUE(eventually([&] { return phase(h.get_or_null("", "v1", "persistentvolumeclaims", "default", "data")) == "Bound"; }));
   Json bound = h.get_or_null("", "v1", "persistentvolumeclaims", "default", "data");
@@ -62,13 +62,13 @@ TEST(VolumeBinder, BindsTheSmallestFittingAvailableVolume) {
 
 TEST(VolumeBinder, HonoursAccessModesSelectorAndClass) {
   Harness h({"persistentvolume_binder"});
-  h.cluster.create("", "v1", "persistentvolumes", volume("rwo", "5Gi"));
-  h.cluster.create("", "v1", "persistentvolumes",
+  h.cluster().create("", "v1", "persistentvolumes", volume("rwo", "5Gi"));
+  h.cluster().create("", "v1", "persistentvolumes",
                    volume("rwx-fast", "5Gi", Json::array({"ReadWriteOnce", "ReadWriteMany"}), "Retain",
                           {{"tier", "fast"}}, "manual"));
-  h.cluster.create("", "v1", "persistentvolumeclaims",
+  h.cluster().create("", "v1", "persistentvolumeclaims",
                    claim("shared", "1Gi", Json::array({"ReadWriteMany"}), {{"matchLabels", {{"tier", "fast"}}}}, "manual"));
-  h.cluster.create("", "v1", "persistentvolumeclaims", claim("nothing", "1Gi", Json::array({"ReadWriteMany"})));
+  h.cluster().create("", "v1", "persistentvolumeclaims", claim("nothing", "1Gi", Json::array({"ReadWriteMany"})));
   ASSERT_TRUE(eventually([&] {
     return h.get_or_null("", "v1", "persistentvolumeclaims", "default", "shared")["spec"].value("volumeName", "") ==
            "rwx-fast";
@@ -80,13 +80,13 @@ TEST(VolumeBinder, HonoursAccessModesSelectorAndClass) {
 
 TEST(VolumeBinder, ReclaimPolicyAppliesWhenTheClaimIsDeleted) {
   Harness h({"persistentvolume_binder"});
-  h.cluster.create("", "v1", "persistentvolumes", volume("keep", "1Gi", Json::array({"ReadWriteOnce"}), "Retain",
+  h.cluster().create("", "v1", "persistentvolumes", volume("keep", "1Gi", Json::array({"ReadWriteOnce"}), "Retain",
                                                          {{"which", "keep"}}));
-  h.cluster.create("", "v1", "persistentvolumes", volume("drop", "1Gi", Json::array({"ReadWriteOnce"}), "Delete",
+  h.cluster().create("", "v1", "persistentvolumes", volume("drop", "1Gi", Json::array({"ReadWriteOnce"}), "Delete",
                                                          {{"which", "drop"}}));
-  h.cluster.create("", "v1", "persistentvolumeclaims",
+  h.cluster().create("", "v1", "persistentvolumeclaims",
                    claim("a", "1Gi", Json::array({"ReadWriteOnce"}), {{"matchLabels", {{"which", "keep"}}}}));
-  h.cluster.create("", "v1", "persistentvolumeclaims",
+  h.cluster().create("", "v1", "persistentvolumeclaims",
                    claim("b", "1Gi", Json::array({"ReadWriteOnce"}), {{"matchLabels", {{"which", "drop"}}}}));
   ASSERT_TRUE(eventually([&] {
     return phase(h.get_or_null("", "v1", "persistentvolumes", "", "keep")) == "Bound" &&
@@ -113,7 +113,7 @@ TEST(LocalPathProvisioner, ProvisionsOnTheSelectedNodeAndTheBinderBinds) {
   Harness h({"persistentvolume_binder", "local_path_provisioner"});
   Json pvc = claim("data", "3Gi", Json::array({"ReadWriteOnce"}), nullptr, "local-path");
   pvc["metadata"]["annotations"]["volume.kubernetes.io/selected-node"] = "node-7";
-  Json created = h.cluster.create("", "v1", "persistentvolumeclaims", pvc);
+  Json created = h.cluster().create("", "v1", "persistentvolumeclaims", pvc);
   std::string pv_name = "pvc-" + created["metadata"]["uid"].get<std::string>();
   ASSERT_TRUE(eventually([&] { return phase(h.get_or_null("", "v1", "persistentvolumeclaims", "default", "data")) == "Bound"; }));
   Json pv = h.get_or_null("", "v1", "persistentvolumes", "", pv_name);
@@ -132,13 +132,13 @@ TEST(LocalPathProvisioner, ProvisionsOnTheSelectedNodeAndTheBinderBinds) {
 
 TEST(LocalPathProvisioner, WaitsForAConsumerBoundToANode) {
   Harness h({"persistentvolume_binder", "local_path_provisioner"});
-  h.cluster.create("", "v1", "persistentvolumeclaims",
+  h.cluster().create("", "v1", "persistentvolumeclaims",
                    claim("data", "1Gi", Json::array({"ReadWriteOnce"}), nullptr, "local-path"));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  EXPECT_TRUE(h.cluster.list("", "v1", "persistentvolumes").empty());
+  EXPECT_TRUE(h.cluster().list("", "v1", "persistentvolumes").empty());
   EXPECT_EQ(phase(h.get_or_null("", "v1", "persistentvolumeclaims", "default", "data")), "Pending");
 
-  h.cluster.create("", "v1", "pods",
+  h.cluster().create("", "v1", "pods",
                    {{"apiVersion", "v1"},
                     {"kind", "Pod"},
                     {"metadata", {{"name", "user"}, {"namespace", "default"}}},
@@ -147,7 +147,7 @@ TEST(LocalPathProvisioner, WaitsForAConsumerBoundToANode) {
                       {"volumes", Json::array({{{"name", "d"}, {"persistentVolumeClaim", {{"claimName", "data"}}}}})}}}});
   h.set_running("user", "10.0.0.1", false, "node-3");
   ASSERT_TRUE(eventually([&] { return phase(h.get_or_null("", "v1", "persistentvolumeclaims", "default", "data")) == "Bound"; }));
-  auto pvs = h.cluster.list("", "v1", "persistentvolumes");
+  auto pvs = h.cluster().list("", "v1", "persistentvolumes");
   ASSERT_EQ(pvs.size(), 1u);
   EXPECT_EQ(pvs[0]["spec"]["nodeAffinity"]["required"]["nodeSelectorTerms"][0]["matchExpressions"][0]["values"][0],
             "node-3");

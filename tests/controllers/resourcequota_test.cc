@@ -10,7 +10,7 @@ using testing::Harness;
 
 TEST(ResourceQuotaController, KeepsHardAndUsedCurrent) {
   Harness h({"resourcequota"});
-  h.cluster.create("", "v1", "resourcequotas",
+  h.cluster().create("", "v1", "resourcequotas",
                    {{"apiVersion", "v1"},
                     {"kind", "ResourceQuota"},
                     {"metadata", {{"name", "q"}, {"namespace", "default"}}},
@@ -28,13 +28,13 @@ TEST(ResourceQuotaController, KeepsHardAndUsedCurrent) {
   EXPECT_EQ(status["used"]["count/deployments.apps"], "0");
 
   for (const char* name : {"a", "b"})
-    h.cluster.create("", "v1", "pods",
+    h.cluster().create("", "v1", "pods",
                      {{"apiVersion", "v1"},
                       {"kind", "Pod"},
                       {"metadata", {{"name", name}, {"namespace", "default"}}},
                       {"spec", {{"containers", Json::array({{{"name", "c"}, {"image", "nginx"},
                                                              {"resources", {{"requests", {{"cpu", "250m"}}}}}}})}}}});
-  h.cluster.create("", "v1", "configmaps",
+  h.cluster().create("", "v1", "configmaps",
                    {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "cm"}, {"namespace", "default"}}}});
   EXPECT_TRUE(eventually([&] {
     Json u = used();

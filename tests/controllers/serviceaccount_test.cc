@@ -13,7 +13,7 @@ TEST(ServiceAccountsController, CreatesDefaultInExistingAndNewNamespaces) {
   EXPECT_TRUE(eventually([&] { return !h.get_or_null("", "v1", "serviceaccounts", "default", "default").is_null(); }));
   EXPECT_TRUE(
       eventually([&] { return !h.get_or_null("", "v1", "serviceaccounts", "kube-system", "default").is_null(); }));
-  h.cluster.create("", "v1", "namespaces", {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team"}}}});
+  h.cluster().create("", "v1", "namespaces", {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team"}}}});
   EXPECT_TRUE(eventually([&] { return !h.get_or_null("", "v1", "serviceaccounts", "team", "default").is_null(); }));
 }
 
