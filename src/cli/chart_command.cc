@@ -1,5 +1,5 @@
-// `skiff chart ...`: the offline Helm chart commands (template, create, lint, package, show,
-// dependency, repo index, pull), with helm's flags and output.
+// `skiff chart ...`: helm's chart commands (template, create, lint, package, show, dependency,
+// repo, search, pull, push, serve, and the release commands), with helm's flags and output.
 #include <CLI/CLI.hpp>
 
 #include <functional>
@@ -11,12 +11,44 @@
 #include "chart/action/repo_commands.h"
 #include "chart/action/scaffold.h"
 #include "chart/action/template_action.h"
+#include "chart/repo/static_server.h"
 #include "cli/commands.h"
 #include "cli/duration_flag.h"
 
 namespace skiff::cli {
 
 namespace {
+
+// Chart references (REPO/CHART, oci://, --repo) become local archives before the action runs.
+struct ChartRefFlags {
+  chart::ChartSource source;
+  bool plain_http = false;  // accepted for helm compatibility: skiff's registry client speaks only plain HTTP
+  bool devel = false;
+};
+
+// helm's --devel: without a --version, pre-releases count too.
+std::string devel_version(const std::string& version, bool devel) {
+  return devel && version.empty() ? ">0.0.0-0" : version;
+}
+
+void chart_ref_flags(CLI::App* cmd, ChartRefFlags& f) {
+  cmd->add_option("--version", f.source.version, "Chart version constraint (default: latest)");
+  cmd->add_option("--repo", f.source.repo_url, "Chart repository URL where to locate the requested chart");
+  cmd->add_option("--username", f.source.username, "Chart repository username");
+  cmd->add_option("--password", f.source.password, "Chart repository password");
+  cmd->add_flag("--plain-http", f.plain_http, "Use insecure HTTP connections for the chart download");
+  cmd->add_flag("--devel", f.devel, "Use development versions too (equivalent to version '>0.0.0-0')");
+}
+
+// locate_chart, reporting registry pulls on stderr as helm does.
+Result<std::string> locate(const std::string& ref, const ChartRefFlags& flags) {
+  chart::ChartSource source = flags.source;
+  source.version = devel_version(source.version, flags.devel);
+  std::string notice;
+  auto path = chart::locate_chart(ref, source, &notice);
+  std::cerr << notice;
+  return path;
+}
 
 int print_result(const Result<std::string>& out) {
   if (!out.ok()) {
@@ -29,10 +61,19 @@ int print_result(const Result<std::string>& out) {
   return 0;
 }
 
+// helm reports registry transfers ("Pulled: ...", "Pushed: ...") on stderr.
+int print_to_stderr(const Result<std::string>& out) {
+  if (out.ok()) {
+    std::cerr << *out;
+    return 0;
+  }
+  return print_result(out);
+}
+
 }  // namespace
 
-struct ChartFlags::Impl;
 static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl);
+static void add_repo_management_commands(CLI::App* repo, ChartFlags::Impl& impl);
 
 struct ChartFlags::Impl {
   chart::TemplateOptions tmpl;
@@ -40,6 +81,14 @@ struct ChartFlags::Impl {
   chart::LintOptions lint;
   chart::RepoIndexOptions index;
   chart::PullOptions pull;
+  chart::RepoAddOptions repo_add;
+  std::string repo_output = "table";
+  std::vector<std::string> repo_names;
+  chart::SearchRepoOptions search;
+  chart::PushOptions push;
+  std::string serve_dir;
+  std::string serve_address = "127.0.0.1:8879";
+  ChartRefFlags template_ref, show_ref, install_ref, upgrade_ref;
   std::string create_name;
   std::string show_path;
   std::string dep_path;
@@ -51,6 +100,10 @@ struct ChartFlags::Impl {
   chart::ListOptions list;
   chart::StatusOptions status;
   chart::GetOptions get;
+  bool pull_plain_http = false;
+  bool pull_devel = false;
+  std::string registry_host, registry_username, registry_password;
+  bool password_stdin = false;
   // The parsed subcommand's action.
   std::vector<std::pair<CLI::App*, std::function<int()>>> actions;
 };
@@ -85,7 +138,16 @@ CLI::App* add_chart_command(CLI::App& app, ChartFlags& flags) {
       ->delimiter(',');
   t->add_option("--output-dir", o.output_dir, "Write each template to a file under this directory");
   t->add_flag("--release-name", o.use_release_name, "Use the release name in the --output-dir path");
-  impl.actions.emplace_back(t, [&impl] { return print_result(chart::run_template(impl.tmpl)); });
+  chart_ref_flags(t, impl.template_ref);
+  impl.actions.emplace_back(t, [&impl] {
+    auto& args = impl.tmpl.args;
+    if (!args.empty() && args.size() <= 2) {
+      auto path = locate(args.back(), impl.template_ref);
+      if (!path.ok()) return print_result(path.error());
+      args.back() = *path;
+    }
+    return print_result(chart::run_template(impl.tmpl));
+  });
 
   CLI::App* create = chart->add_subcommand("create", "Create a new chart with the given name, like `helm create`");
   create->add_option("name", impl.create_name, "NAME (a path; its last element names the chart)")->required();
@@ -136,8 +198,13 @@ CLI::App* add_chart_command(CLI::App& app, ChartFlags& flags) {
                                                            {"crds", chart::ShowKind::kCrds}};
   for (const auto& [name, kind] : kinds) {
     CLI::App* s = show->add_subcommand(name, std::string("Show the chart's ") + name);
-    s->add_option("chart", impl.show_path, "CHART (directory or .tgz)")->required();
-    impl.actions.emplace_back(s, [&impl, k = kind] { return print_result(chart::show_chart(k, impl.show_path)); });
+    s->add_option("chart", impl.show_path, "CHART (directory, .tgz, REPO/CHART or oci://)")->required();
+    chart_ref_flags(s, impl.show_ref);
+    impl.actions.emplace_back(s, [&impl, k = kind] {
+      auto path = locate(impl.show_path, impl.show_ref);
+      if (!path.ok()) return print_result(path.error());
+      return print_result(chart::show_chart(k, *path));
+    });
   }
 
   CLI::App* dep = chart->add_subcommand("dependency", "Manage a chart's dependencies");
@@ -165,15 +232,81 @@ CLI::App* add_chart_command(CLI::App& app, ChartFlags& flags) {
     return 0;
   });
 
-  CLI::App* pull = chart->add_subcommand("pull", "Download a chart from an HTTP repository");
+  add_repo_management_commands(repo, impl);
+
+  CLI::App* pull = chart->add_subcommand("pull", "Download a chart from a repository or OCI registry");
   auto& po = impl.pull;
-  pull->add_option("chart", po.chart, "CHART name (with --repo) or URL")->required();
+  pull->add_option("chart", po.chart, "REPO/CHART, a chart URL, oci://HOST/REPO/CHART, or CHART with --repo")
+      ->required();
   pull->add_option("--repo", po.repo_url, "Chart repository URL");
   pull->add_option("--version", po.version, "Version constraint");
+  pull->add_option("--username", po.username, "Chart repository username");
+  pull->add_option("--password", po.password, "Chart repository password");
+  pull->add_flag("--plain-http", impl.pull_plain_http, "Use insecure HTTP connections (the only kind skiff speaks)");
   pull->add_option("-d,--destination", po.destination, "Directory to write the chart to");
+  pull->add_flag("--devel", impl.pull_devel, "Use development versions too (equivalent to version '>0.0.0-0')");
   pull->add_flag("--untar", po.untar, "Untar the chart after downloading it");
   pull->add_option("--untardir", po.untar_dir, "Directory the chart is expanded into (with --untar)");
-  impl.actions.emplace_back(pull, [&impl] { return print_result(chart::pull_chart(impl.pull)); });
+  impl.actions.emplace_back(pull, [&impl] {
+    impl.pull.version = devel_version(impl.pull.version, impl.pull_devel);
+    return print_to_stderr(chart::pull_chart(impl.pull));
+  });
+
+  CLI::App* push = chart->add_subcommand("push", "Push a chart archive to an OCI registry, like `helm push`");
+  push->add_option("chart", impl.push.archive, "CHART.tgz")->required();
+  push->add_option("remote", impl.push.remote, "oci://HOST[:PORT]/REPO")->required();
+  push->add_option("--username", impl.push.username, "Registry username");
+  push->add_option("--password", impl.push.password, "Registry password");
+  push->add_flag("--plain-http", impl.pull_plain_http, "Use insecure HTTP connections (the only kind skiff speaks)");
+  impl.actions.emplace_back(push, [&impl] { return print_to_stderr(chart::push_chart(impl.push)); });
+
+  CLI::App* registry = chart->add_subcommand("registry", "Login to or logout from an OCI registry");
+  registry->require_subcommand(1);
+  CLI::App* login = registry->add_subcommand("login", "Login to a registry (plain HTTP, Basic auth)");
+  login->add_option("host", impl.registry_host, "HOST[:PORT]")->required();
+  login->add_option("-u,--username", impl.registry_username, "Registry username");
+  login->add_option("-p,--password", impl.registry_password, "Registry password");
+  login->add_flag("--password-stdin", impl.password_stdin, "Read the password from stdin");
+  login->add_flag("--plain-http", impl.pull_plain_http, "Use insecure HTTP connections (the only kind skiff speaks)");
+  impl.actions.emplace_back(login, [&impl] {
+    std::string& password = impl.registry_password;
+    if (impl.password_stdin) {
+      std::getline(std::cin, password);
+      while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) password.pop_back();
+    }
+    return print_to_stderr(chart::registry_login(impl.registry_host, impl.registry_username, password));
+  });
+  CLI::App* logout = registry->add_subcommand("logout", "Logout from a registry");
+  logout->add_option("host", impl.registry_host, "HOST[:PORT]")->required();
+  impl.actions.emplace_back(logout, [&impl] { return print_to_stderr(chart::registry_logout(impl.registry_host)); });
+
+  CLI::App* search = chart->add_subcommand("search", "Search for a keyword in charts");
+  search->require_subcommand(1);
+  CLI::App* search_repo = search->add_subcommand("repo", "Search repositories for a keyword in charts");
+  auto& so = impl.search;
+  search_repo->add_option("keyword", so.keyword, "KEYWORD");
+  search_repo->add_option("--version", so.version, "Search using semantic versioning constraints");
+  search_repo->add_flag("-l,--versions", so.versions, "Show the long listing, with each version of each chart");
+  search_repo->add_flag("-r,--regexp", so.regexp, "Use regular expressions for searching");
+  search_repo->add_flag("--devel", so.devel, "Use development versions (alpha, beta, release candidates) too");
+  search_repo->add_option("--max-col-width", so.max_col_width, "Maximum column width for output table");
+  search_repo->add_option("-o,--output", so.output, "table, json or yaml");
+  impl.actions.emplace_back(search_repo, [&impl] {
+    std::string notice;
+    auto out = chart::search_repo(impl.search, notice);
+    std::cerr << notice;
+    return print_result(out);
+  });
+
+  CLI::App* serve = chart->add_subcommand("serve", "Serve a directory of chart archives as a chart repository");
+  serve->add_option("dir", impl.serve_dir, "DIR (index.yaml is generated when it has none)")->default_val(".");
+  serve->add_option("--address", impl.serve_address, "Address to listen on (HOST:PORT; port 0 picks one)");
+  impl.actions.emplace_back(serve, [&impl] {
+    Status st = chart::repo::serve_directory({impl.serve_dir, impl.serve_address}, [](const std::string& addr) {
+      std::cout << "Now serving you on http://" << addr << "/" << std::endl;
+    });
+    return print_result(std::move(st).error());
+  });
   add_release_commands(chart, impl);
   return chart;
 }
@@ -227,7 +360,24 @@ static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
   in->add_flag("--force-conflicts", io.force_conflicts, "Force server-side apply changes against conflicts");
   in->add_flag("--skip-schema-validation", io.skip_schema_validation, "Skip values.schema.json validation");
   in->add_option("--description", io.description, "Add a custom description");
-  impl.actions.emplace_back(in, [&impl] { return print_result(chart::run_install(impl.install)); });
+  chart_ref_flags(in, impl.install_ref);
+  impl.actions.emplace_back(in, [&impl] {
+    auto& o = impl.install;
+    if (!o.args.empty() && o.args.size() <= (o.generate_name ? 1u : 2u)) {
+      std::string ref = o.args.back();
+      auto path = locate(ref, impl.install_ref);
+      if (!path.ok()) return print_result(Error(path.error().code, path.error().reason,
+                                                "INSTALLATION FAILED: " + path.error().message));
+      if (*path != ref && o.generate_name) {
+        // The generated name comes from the reference, not from the downloaded file.
+        o.args = {chart::generated_release_name(ref), *path};
+        o.generate_name = false;
+      } else {
+        o.args.back() = *path;
+      }
+    }
+    return print_result(chart::run_install(o));
+  });
 
   CLI::App* up = chart->add_subcommand("upgrade", "Upgrade a release, like `helm upgrade`");
   auto& uo = impl.upgrade;
@@ -249,7 +399,13 @@ static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
   up->add_flag("--force-conflicts", uo.force_conflicts, "Force server-side apply changes against conflicts");
   up->add_flag("--skip-schema-validation", uo.skip_schema_validation, "Skip values.schema.json validation");
   up->add_option("--description", uo.description, "Add a custom description");
-  impl.actions.emplace_back(up, [&impl] { return print_result(chart::run_upgrade(impl.upgrade)); });
+  chart_ref_flags(up, impl.upgrade_ref);
+  impl.actions.emplace_back(up, [&impl] {
+    auto path = locate(impl.upgrade.args[1], impl.upgrade_ref);
+    if (!path.ok()) return print_result(path.error());
+    impl.upgrade.args[1] = *path;
+    return print_result(chart::run_upgrade(impl.upgrade));
+  });
 
   CLI::App* rb = chart->add_subcommand("rollback", "Roll back a release to a previous revision");
   auto& ro = impl.rollback;
@@ -334,6 +490,38 @@ static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
       return print_result(chart::run_get(impl.get));
     });
   }
+}
+
+static void add_repo_management_commands(CLI::App* repo, ChartFlags::Impl& impl) {
+  CLI::App* add = repo->add_subcommand("add", "Add a chart repository");
+  auto& ao = impl.repo_add;
+  add->add_option("name", ao.name, "NAME")->required();
+  add->add_option("url", ao.url, "URL")->required();
+  add->add_option("--username", ao.username, "Chart repository username");
+  add->add_option("--password", ao.password, "Chart repository password");
+  add->add_flag("--force-update", ao.force_update, "Replace (overwrite) the repo if it already exists");
+  add->add_flag("--pass-credentials", ao.pass_credentials_all, "Pass credentials to all domains");
+  impl.actions.emplace_back(add, [&impl] { return print_result(chart::repo_add(impl.repo_add)); });
+
+  CLI::App* list = repo->add_subcommand("list", "List chart repositories");
+  list->alias("ls");
+  list->add_option("-o,--output", impl.repo_output, "table, json or yaml");
+  impl.actions.emplace_back(list, [&impl] {
+    std::string notice;
+    auto out = chart::repo_list(impl.repo_output, notice);
+    std::cerr << notice;
+    return print_result(out);
+  });
+
+  CLI::App* update = repo->add_subcommand("update", "Update information of available charts locally from repositories");
+  update->alias("up");
+  update->add_option("names", impl.repo_names, "[REPO1 [REPO2 ...]]");
+  impl.actions.emplace_back(update, [&impl] { return print_result(chart::repo_update(impl.repo_names)); });
+
+  CLI::App* remove = repo->add_subcommand("remove", "Remove one or more chart repositories");
+  remove->alias("rm");
+  remove->add_option("names", impl.repo_names, "[REPO1 [REPO2 ...]]")->required();
+  impl.actions.emplace_back(remove, [&impl] { return print_result(chart::repo_remove(impl.repo_names)); });
 }
 
 int run_chart(const ChartFlags& flags) {

@@ -1,4 +1,4 @@
-// `helm repo index` and `helm pull`.
+// `helm repo index` and `helm pull` (HTTP repositories and OCI registries).
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "chart/action/repo_commands.h"
+#include "chart/action/repo_fetch.h"
 #include "chart/chart/loader.h"
 #include "chart/repo/http_get.h"
 #include "chart/repo/index.h"
@@ -92,36 +93,16 @@ Status expand_chart_archive(const std::string& bytes, const std::string& dir) {
 }
 
 Result<std::string> pull_chart(const PullOptions& opts) {
-  std::string url = opts.chart;
-  if (!opts.repo_url.empty()) {
-    SKIFF_ASSIGN_OR_RETURN(std::string index_text, repo::http_get(repo::url_join(opts.repo_url, "index.yaml")));
-    SKIFF_ASSIGN_OR_RETURN(Json index, repo::load_index(index_text, "index.yaml"));
-    auto found = repo::find_chart_version(index, opts.chart, opts.version);
-    if (!found.ok()) {
-      if (opts.version.empty()) {
-        return Error::not_found("chart \"" + opts.chart + "\" not found in " + opts.repo_url + " repository");
-      }
-      return Error::not_found("chart \"" + opts.chart + "\" version \"" + opts.version + "\" not found in " +
-                              opts.repo_url + " repository");
-    }
-    const Json& urls = found->at("urls");
-    if (!urls.is_array() || urls.empty()) return Error::invalid("chart \"" + opts.chart + "\" has no downloadable URLs");
-    url = urls[0].get<std::string>();
-    if (url.find("://") == std::string::npos) url = repo::url_join(opts.repo_url, url);
-  } else if (url.find("://") == std::string::npos) {
-    return Error::invalid("skiff pulls from HTTP repositories only: give a URL or --repo");
-  }
-  SKIFF_ASSIGN_OR_RETURN(std::string bytes, repo::http_get(url));
+  ChartSource source{opts.repo_url, opts.version, opts.username, opts.password};
+  SKIFF_ASSIGN_OR_RETURN(detail::FetchedChart fetched, detail::fetch_chart(opts.chart, source));
   if (opts.untar) {
     fs::path ud = fs::path(opts.untar_dir).is_absolute() ? fs::path(opts.untar_dir)
                                                          : (fs::path(opts.destination) / opts.untar_dir).lexically_normal();
-    SKIFF_TRY(expand_chart_archive(bytes, ud.string()));
-    return std::string();
+    SKIFF_TRY(expand_chart_archive(fetched.bytes, ud.string()));
+    return fetched.printed;
   }
-  std::string name = url.substr(url.rfind('/') + 1);
-  if (auto q = name.find('?'); q != std::string::npos) name = name.substr(0, q);
-  SKIFF_TRY(write_file(fs::path(opts.destination) / name, bytes));
-  return std::string();
+  SKIFF_TRY(write_file(fs::path(opts.destination) / fetched.file_name, fetched.bytes));
+  return fetched.printed;
 }
 
 }  // namespace skiff::chart
