@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 #include <set>
+#include <vector>
 
 #include "util/strings.h"
 
@@ -121,6 +122,56 @@ void prepare_for_update(const api::ResourceInfo& info, Json& obj, const Json& ol
         obj["spec"]["nodeName"] = *n;
     }
   }
+}
+
+namespace {
+
+std::string service_type(const Json& svc) {
+  const Json* t = find_path(svc, "spec.type");
+  return t && t->is_string() ? t->get<std::string>() : "ClusterIP";
+}
+bool uses_node_ports(const std::string& type) { return type == "NodePort" || type == "LoadBalancer"; }
+bool externally_accessible(const Json& svc) {
+  std::string type = service_type(svc);
+  const Json* ips = find_path(svc, "spec.externalIPs");
+  return uses_node_ports(type) || (type == "ClusterIP" && ips && ips->is_array() && !ips->empty());
+}
+// The node ports of each port in order (0 where unset).
+std::vector<int64_t> node_ports(const Json& svc) {
+  std::vector<int64_t> out;
+  if (const Json* ports = find_path(svc, "spec.ports"); ports && ports->is_array())
+    for (const auto& p : *ports) out.push_back(p.value("nodePort", int64_t{0}));
+  return out;
+}
+bool same_member(const Json& a, const Json& b, const char* key) {
+  const Json* x = find_path(a, std::string("spec.") + key);
+  const Json* y = find_path(b, std::string("spec.") + key);
+  return (x ? *x : Json()) == (y ? *y : Json());
+}
+
+}  // namespace
+
+void drop_service_type_dependent_fields(Json& service, const Json& old) {
+  const std::string type = service_type(service), old_type = service_type(old);
+  Json& spec = service["spec"];
+  if (old_type != "ExternalName" && type == "ExternalName") {
+    if (same_member(service, old, "clusterIP") && same_member(service, old, "clusterIPs")) {
+      spec.erase("clusterIP");
+      spec.erase("clusterIPs");
+    }
+    if (same_member(service, old, "ipFamilies")) spec.erase("ipFamilies");
+    if (same_member(service, old, "ipFamilyPolicy")) spec.erase("ipFamilyPolicy");
+  }
+  if (uses_node_ports(old_type) && !uses_node_ports(type) && node_ports(service) == node_ports(old))
+    if (spec.contains("ports") && spec["ports"].is_array())
+      for (auto& p : spec["ports"]) p.erase("nodePort");
+  if (old_type == "LoadBalancer" && type != "LoadBalancer") {
+    if (same_member(service, old, "healthCheckNodePort")) spec.erase("healthCheckNodePort");
+    if (same_member(service, old, "allocateLoadBalancerNodePorts")) spec.erase("allocateLoadBalancerNodePorts");
+    if (same_member(service, old, "loadBalancerClass")) spec.erase("loadBalancerClass");
+  }
+  if (externally_accessible(old) && !externally_accessible(service) && same_member(service, old, "externalTrafficPolicy"))
+    spec.erase("externalTrafficPolicy");
 }
 
 bool spec_changed(const Json& a, const Json& b) {

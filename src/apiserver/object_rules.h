@@ -29,6 +29,12 @@ void generate_job_selector(Json& job);
 // For the main resource: keeps the old status; for "status": keeps everything but status.
 void prepare_for_update(const api::ResourceInfo& info, Json& obj, const Json& old, const std::string& subresource);
 
+// Kubernetes' dropTypeDependentFields: a Service changing to a type that no longer uses node
+// ports, a health-check node port, a cluster IP (ExternalName) or external traffic settings
+// loses the values the server allocated or defaulted for them, unless the update changed them.
+// Runs before validation, so `kubectl apply` of a type change is not refused for them.
+void drop_service_type_dependent_fields(Json& service, const Json& old);
+
 // True when the parts of the object generation covers differ (everything but metadata and status).
 bool spec_changed(const Json& a, const Json& b);
 

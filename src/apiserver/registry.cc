@@ -21,6 +21,8 @@ namespace {
 
 constexpr int kMaxConflictRetries = 8;
 
+bool is_service(const api::ResourceInfo& info) { return info.gvk.group.empty() && info.gvk.kind == "Service"; }
+
 std::string group_key(const api::ResourceInfo& info) {
   return info.gvk.group.empty() ? "core" : info.gvk.group;
 }
@@ -343,6 +345,7 @@ Result<Json> Registry::patch(const api::ResourceInfo& info, const std::string& n
       return Error::bad_request("the name of the object cannot be changed by a patch");
     std::string rv = get_string(obj["metadata"], "resourceVersion");
     if (!rv.empty() && rv != get_string(current["metadata"], "resourceVersion")) return conflict(info, name);
+    if (is_service(info)) drop_service_type_dependent_fields(obj, current);
     SKIFF_TRY(schemas_.validate_and_prune(info, obj, opts.field_validation, opts.warnings));
     return obj;
   });
@@ -381,6 +384,7 @@ Result<Json> Registry::apply(const api::ResourceInfo& info, const std::string& n
           SKIFF_TRY(check_type(info, obj));
           std::string rv = get_string(obj["metadata"], "resourceVersion");
           if (!rv.empty() && rv != get_string(current["metadata"], "resourceVersion")) return conflict(info, name);
+          if (is_service(info)) drop_service_type_dependent_fields(obj, current);
           SKIFF_TRY(schemas_.validate_and_prune(info, obj, opts.field_validation, opts.warnings));
           return obj;
         },

@@ -335,26 +335,25 @@ TEST_F(ChartReleaseTest, Helm3ReleaseIsListedUpgradedAndRolledBackBySkiff) {
   EXPECT_EQ(rows[1][5], "app-0.1.0");
   EXPECT_EQ(ok(skiff({"get", "manifest", "h3", "-n", ns})), ok(helm3_run({"get", "manifest", "h3", "-n", ns})));
 
-  // helm 3 applied client-side (manager "helm", operation Update), so a server-side apply of a
-  // changed field conflicts. Known gap: helm 4's --server-side=auto would upgrade a helm 3 release
-  // client-side; skiff always applies server-side, so it takes the fields over explicitly.
-  auto conflicting = skiff({"upgrade", "h3", chart("app2"), "-n", ns, "--reuse-values", "--set", "replicas=2"});
-  EXPECT_EQ(conflicting.exit_code, 1);
-  EXPECT_NE(conflicting.err.find("conflict with \"helm\""), std::string::npos) << conflicting.err;
-  ok(skiff({"upgrade", "h3", chart("app2"), "-n", ns, "--reuse-values", "--set", "replicas=2", "--force-conflicts"}));
+  // helm 3 applied client-side (manager "helm", operation Update); as helm 4 does, skiff hands
+  // those fields to its server-side apply first, so the upgrade takes them over without conflicts.
+  ok(skiff({"upgrade", "h3", chart("app2"), "-n", ns, "--reuse-values", "--set", "replicas=2"}));
+  Json managed = get_json({"get", "deployment", "h3-web", "-n", ns, "--show-managed-fields"})["metadata"]["managedFields"];
+  for (const auto& entry : managed)
+    if (entry["manager"] == "helm") EXPECT_EQ(entry["operation"], "Apply") << managed.dump();
   EXPECT_EQ(get_json({"get", "deployment", "h3-web", "-n", ns})["spec"]["replicas"], 2);
   EXPECT_EQ(get_json({"get", "configmap", "h3-config", "-n", ns})["data"]["greeting"], "helm3");
-  ok(skiff({"rollback", "h3", "1", "-n", ns, "--force-conflicts"}));
+  ok(skiff({"rollback", "h3", "1", "-n", ns}));
   EXPECT_EQ(get_json({"get", "deployment", "h3-web", "-n", ns})["spec"]["replicas"], 1);
   // helm 3 reads the revisions skiff wrote.
   rows = table(ok(helm3_run({"history", "h3", "-n", ns})));
-  ASSERT_EQ(rows.size(), 5u);
+  ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[1][2], "superseded");
-  EXPECT_EQ(rows[2][2], "failed");
-  EXPECT_EQ(rows[3][5], "Upgrade complete");
-  EXPECT_EQ(rows[4][0], "4");
-  EXPECT_EQ(rows[4][2], "deployed");
-  EXPECT_EQ(rows[4][5], "Rollback to 1");
+  EXPECT_EQ(rows[2][2], "superseded");
+  EXPECT_EQ(rows[2][5], "Upgrade complete");
+  EXPECT_EQ(rows[3][0], "3");
+  EXPECT_EQ(rows[3][2], "deployed");
+  EXPECT_EQ(rows[3][5], "Rollback to 1");
   EXPECT_EQ(ok(helm3_run({"get", "values", "h3", "-n", ns})), "USER-SUPPLIED VALUES:\ngreeting: helm3\n");
 }
 

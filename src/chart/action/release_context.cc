@@ -196,8 +196,9 @@ Status exec_hooks(ReleaseContext& ctx, release::Release& rel, const std::string&
 }
 
 Status update_resources(ReleaseContext& ctx, const std::vector<Resource>& current, const std::vector<Resource>& target,
-                        bool force_conflicts) {
+                        bool force_conflicts, bool upgrade_client_side_fields) {
   for (const auto& r : target) {
+    if (upgrade_client_side_fields) SKIFF_TRY(ctx.kube->upgrade_client_side_fields(r));
     Status applied = ctx.kube->apply(r, force_conflicts);
     if (!applied.ok()) return Error::invalid("failed to create resource: " + applied.error().message);
   }

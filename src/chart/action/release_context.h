@@ -46,9 +46,17 @@ Status exec_hooks(ReleaseContext& ctx, release::Release& rel, const std::string&
                   std::chrono::milliseconds timeout);
 
 // helm's KubeClient.Update: applies target objects, deletes current objects missing from
-// target (unless helm.sh/resource-policy: keep).
+// target (unless helm.sh/resource-policy: keep). With upgrade_client_side_fields, objects a
+// client-side apply managed are handed to the server-side apply first (helm 4 does this when
+// it upgrades or rolls back a release helm 3 installed).
 Status update_resources(ReleaseContext& ctx, const std::vector<release::Resource>& current,
-                        const std::vector<release::Resource>& target, bool force_conflicts);
+                        const std::vector<release::Resource>& target, bool force_conflicts,
+                        bool upgrade_client_side_fields);
+
+// helm 4's isReleaseApplyMethodClientSideApply: releases helm 3 wrote carry no apply method.
+inline bool applied_client_side(const release::Release& rel) {
+  return rel.apply_method.empty() || rel.apply_method == "csa";
+}
 // Deletes the objects of a manifest (uninstall); returns the kept ones' descriptions.
 Result<std::vector<std::string>> delete_manifest(ReleaseContext& ctx, const std::string& manifest);
 

@@ -51,7 +51,8 @@ Result<Release> rollback_release(ReleaseContext& ctx, const std::string& name, i
   }
   if (!o.no_hooks) SKIFF_TRY(exec_hooks(ctx, target, "pre-rollback", timeout));
   for (auto& r : *target_resources) release::KubeClient::set_ownership(r, target.name, target.namespace_);
-  Status updated = update_resources(ctx, *current_resources, *target_resources, o.force_conflicts);
+  Status updated = update_resources(ctx, *current_resources, *target_resources, o.force_conflicts,
+                                    /*upgrade_client_side_fields=*/true);
   if (updated.ok() && o.wait) updated = ctx.kube->wait_ready(*target_resources, timeout);
   if (!updated.ok()) {
     current.info.status = release::kStatusSuperseded;

@@ -112,7 +112,8 @@ Result<Release> upgrade(detail::ReleaseContext& ctx, const UpgradeOptions& o, co
       Status st = detail::exec_hooks(ctx, up, "pre-upgrade", timeout);
       if (!st.ok()) return Error::invalid("pre-upgrade hooks failed: " + st.error().message);
     }
-    SKIFF_TRY(detail::update_resources(ctx, *current_resources, *target, o.force_conflicts));
+    SKIFF_TRY(detail::update_resources(ctx, *current_resources, *target, o.force_conflicts,
+                                       detail::applied_client_side(current)));
     if (o.wait) SKIFF_TRY(ctx.kube->wait_ready(*target, timeout));
     if (!o.no_hooks) {
       Status st = detail::exec_hooks(ctx, up, "post-upgrade", timeout);

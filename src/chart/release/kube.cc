@@ -179,6 +179,70 @@ Status KubeClient::apply(const Resource& r, bool force_conflicts) {
   return ok_status();
 }
 
+namespace {
+
+void union_fields(Json& into, const Json& from) {
+  if (!into.is_object() || !from.is_object()) return;
+  for (const auto& [k, v] : from.items()) {
+    auto it = into.find(k);
+    if (it == into.end()) into[k] = v;
+    else union_fields(*it, v);
+  }
+}
+
+// The managedFields with every Update entry of the field manager folded into its Apply entry;
+// nullopt when there is nothing to move.
+std::optional<Json> fold_update_entries(const Json& managed) {
+  if (!managed.is_array()) return std::nullopt;
+  Json kept = Json::array();
+  std::optional<Json> apply, folded;
+  for (const auto& entry : managed) {
+    bool ours = get_string(entry, "manager") == kFieldManager && !entry.contains("subresource");
+    if (ours && get_string(entry, "operation") == "Update") {
+      if (!folded) folded = entry;
+      else union_fields((*folded)["fieldsV1"], entry.value("fieldsV1", Json::object()));
+    } else if (ours && get_string(entry, "operation") == "Apply") {
+      apply = entry;
+    } else {
+      kept.push_back(entry);
+    }
+  }
+  if (!folded) return std::nullopt;
+  if (apply) {
+    union_fields((*apply)["fieldsV1"], folded->value("fieldsV1", Json::object()));
+  } else {
+    apply = std::move(folded);
+    (*apply)["operation"] = "Apply";
+  }
+  kept.push_back(std::move(*apply));
+  return kept;
+}
+
+}  // namespace
+
+Status KubeClient::upgrade_client_side_fields(const Resource& r) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    SKIFF_ASSIGN_OR_RETURN(auto live, get(r));
+    if (!live) return ok_status();
+    const Json* managed = find_path(*live, "metadata.managedFields");
+    std::optional<Json> folded = managed ? fold_update_entries(*managed) : std::nullopt;
+    if (!folded) return ok_status();
+    Json patch = Json::array({
+        {{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", get_string((*live)["metadata"], "resourceVersion")}},
+        {{"op", "replace"}, {"path", "/metadata/managedFields"}, {"value", std::move(*folded)}},
+    });
+    auto res = client_.patch(*r.info, r.ns, r.name, client::PatchType::kJson, dump_json(patch), "",
+                             {.field_manager = kFieldManager});
+    if (res.ok()) return ok_status();
+    if (res.error().code != 409 && res.error().code != 422) {
+      return Error::invalid("failed to patch object to upgrade CSA field manager " + r.ns + "/" + r.name + ": " +
+                            res.error().message);
+    }
+  }
+  return Error::conflict("failed to upgrade the client-side field manager of " + r.describe() +
+                         ": the object kept changing");
+}
+
 Status KubeClient::create(const Resource& r) {
   auto res = client_.create(*r.info, r.ns, r.object, {.field_manager = kFieldManager});
   if (!res.ok()) return res.error();

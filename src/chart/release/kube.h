@@ -51,6 +51,10 @@ class KubeClient {
                                                    const std::string& release_namespace);
   // Server-side apply of the whole object.
   Status apply(const Resource& r, bool force_conflicts);
+  // What helm 4 does before applying server-side to an object a client-side apply (helm 3)
+  // managed: the fields of manager "helm"'s Update entries move to its Apply entry
+  // (client-go's csaupgrade), so the apply takes them over instead of conflicting with them.
+  Status upgrade_client_side_fields(const Resource& r);
   // POST; AlreadyExists is reported as 409.
   Status create(const Resource& r);
   Result<std::optional<Json>> get(const Resource& r);
