@@ -309,18 +309,7 @@ void ApiHandler::handle_non_resource(HttpRequest& req, HttpExchange& ex, int& co
   const std::string& p = req.path;
   if (p == "/healthz" || p == "/livez" || starts_with(p, "/healthz/") || starts_with(p, "/livez/")) return text(200, "ok");
   if (p == "/readyz" || starts_with(p, "/readyz/")) return ready() ? text(200, "ok") : text(500, "not ready");
-  if (p == "/version") {
-    return json(Json{{"major", "1"},
-                     {"minor", "33"},
-                     {"gitVersion", "v1.33.0+skiff"},
-                     {"gitCommit", "skiff"},
-                     {"gitTreeState", "clean"},
-                     {"buildDate", "2026-11-26T00:00:00Z"},
-                     {"goVersion", "go1.24.0"},
-                     {"compiler", "gc"},
-                     {"platform", "linux/amd64"}}
-                    .dump());
-  }
+  if (p == "/version") return json(server_version_info().dump());
   if (p == "/metrics") {
     std::string out;
     metrics_.render(out);

@@ -6,6 +6,19 @@
 #include "util/strings.h"
 
 namespace skiff::apiserver {
+
+Json server_version_info() {
+  return {{"major", "1"},
+          {"minor", "33"},
+          {"gitVersion", "v1.33.0+skiff"},
+          {"gitCommit", "skiff"},
+          {"gitTreeState", "clean"},
+          {"buildDate", "2026-11-26T00:00:00Z"},
+          {"goVersion", "go1.24.0"},
+          {"compiler", "gc"},
+          {"platform", "linux/amd64"}};
+}
+
 namespace {
 
 // kube-apiserver's group order (and preferred version first within a group).

@@ -6,8 +6,12 @@
 #include <string>
 
 #include "api/schema.h"
+#include "util/json.h"
 
 namespace skiff::apiserver {
+
+// What GET /version answers (version.Info): the Kubernetes release Skiff serves the API of.
+Json server_version_info();
 
 class Discovery {
  public:

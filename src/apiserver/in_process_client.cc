@@ -1,5 +1,6 @@
 #include "apiserver/in_process_client.h"
 
+#include "apiserver/discovery.h"
 #include "apiserver/registry.h"
 #include "apiserver/watch_cache.h"
 
@@ -60,6 +61,8 @@ class InProcessClient final : public client::Client {
       : registry_(registry), component_(std::move(component)) {}
 
   const api::SchemaRegistry& schemas() const override { return registry_.schemas(); }
+
+  Result<Json> server_version() override { return server_version_info(); }
 
   Result<Json> get(const api::ResourceInfo& r, const std::string& ns, const std::string& name) override {
     return registry_.get(r, ns, name);

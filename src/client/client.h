@@ -83,6 +83,9 @@ class Client {
   // The object with deletionTimestamp set when deletion waits for finalizers, else the deleted object.
   virtual Result<Json> remove(const api::ResourceInfo& r, const std::string& ns, const std::string& name,
                               const DeleteOptions& opts = {}) = 0;
+  // GET /version: the server's version.Info (gitVersion, major, minor, ...).
+  virtual Result<Json> server_version() = 0;
+
   // POST to a subresource: pods/binding, pods/eviction.
   virtual Result<Json> create_subresource(const api::ResourceInfo& r, const std::string& ns, const std::string& name,
                                           const std::string& subresource, Json body) = 0;

@@ -301,6 +301,8 @@ class RestClient final : public Client {
     return object_call(http::verb::get, path(r, ns, name), "", "");
   }
 
+  Result<Json> server_version() override { return object_call(http::verb::get, url_.base_path + "/version", "", ""); }
+
   Result<ObjectList> list(const api::ResourceInfo& r, const std::string& ns, const ListOptions& opts) override {
     ObjectList out;
     std::string continue_token;

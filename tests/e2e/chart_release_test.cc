@@ -161,6 +161,49 @@ std::vector<std::vector<std::string>> table(const std::string& text) {
   return rows;
 }
 
+// .Capabilities come from the cluster, as helm's install asks it: the server's version (so a
+// kubeVersion constraint is checked against it) and the APIs it serves, including kinds its
+// CRDs (installed first from crds/) add.
+TEST_F(ChartReleaseTest, CapabilitiesComeFromTheCluster) {
+  if (kubectl_.empty()) GTEST_SKIP() << "no kubectl";
+  const fs::path dir = root_ / "caps";
+  write(dir / "Chart.yaml", "apiVersion: v2\nname: caps\nversion: 0.1.0\nkubeVersion: \">=1.30.0-0 <1.34.0-0\"\n");
+  write(dir / "crds/crontab.yaml", R"(apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: crontabs.stable.example.com
+spec:
+  group: stable.example.com
+  scope: Namespaced
+  names: {plural: crontabs, singular: crontab, kind: CronTab}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+)");
+  write(dir / "templates/caps.yaml", R"(apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: caps
+data:
+  version: {{ .Capabilities.KubeVersion.Version | quote }}
+  minor: {{ .Capabilities.KubeVersion.Minor | quote }}
+  crontab: {{ .Capabilities.APIVersions.Has "stable.example.com/v1/CronTab" | quote }}
+  deployments: {{ .Capabilities.APIVersions.Has "apps/v1/Deployment" | quote }}
+  missing: {{ .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" | quote }}
+)");
+  const std::string ns = "caps";
+  ok(skiff({"install", "caps", dir.string(), "-n", ns, "--create-namespace"}));
+  Json data = get_json({"get", "configmap", "caps", "-n", ns})["data"];
+  EXPECT_EQ(data["version"], "v1.33.0+skiff");
+  EXPECT_EQ(data["minor"], "33");
+  EXPECT_EQ(data["crontab"], "true");
+  EXPECT_EQ(data["deployments"], "true");
+  EXPECT_EQ(data["missing"], "false");
+}
+
 TEST_F(ChartReleaseTest, WalkThroughInstallUpgradeHistoryRollbackList) {
   if (kubectl_.empty()) GTEST_SKIP() << "no kubectl";
   const std::string ns = "walk";

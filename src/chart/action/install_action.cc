@@ -67,7 +67,9 @@ Result<Release> install_chart(ReleaseContext& ctx, const InstallOptions& opts, c
   SKIFF_ASSIGN_OR_RETURN(Json user_values, merge_value_options(opts.values));
   if (!opts.dry_run && !opts.skip_crds) SKIFF_TRY(install_crds(ctx, *chart));
 
-  auto rendered = render_release(*chart, user_values, name, ctx.ns, version, false, opts.skip_schema_validation);
+  SKIFF_ASSIGN_OR_RETURN(CapabilitiesInfo caps, cluster_capabilities(ctx));
+  auto rendered =
+      render_release(*chart, user_values, name, ctx.ns, version, false, opts.skip_schema_validation, caps);
   if (!rendered.ok()) return rendered.error();
   Release rel;
   rel.name = name;

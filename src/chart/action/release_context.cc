@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
+#include <set>
 
 #include "chart/action/manifest_sort.h"
 #include "chart/chart/loader.h"
@@ -96,13 +97,48 @@ std::vector<std::string> annotation_list(const std::string& manifest, const std:
 
 }  // namespace
 
+Result<CapabilitiesInfo> cluster_capabilities(ReleaseContext& ctx) {
+  auto version = ctx.client->server_version();
+  if (!version.ok()) return Error::service_unavailable("could not get server version from Kubernetes: " + version.error().message);
+  CapabilitiesInfo caps;
+  const std::string git_version = get_string(*version, "gitVersion");
+  SKIFF_ASSIGN_OR_RETURN(caps.kube_version, parse_kube_version(git_version));
+  caps.kube_version.version = git_version;
+  caps.kube_version.major = get_string(*version, "major");
+  caps.kube_version.minor = get_string(*version, "minor");
+
+  std::set<std::string> versions;
+  for (const api::ResourceInfo* r : ctx.client->schemas().resources()) {
+    versions.insert(r->gvk.api_version());
+    versions.insert(r->gvk.api_version() + "/" + r->gvk.kind);
+  }
+  auto crds = ctx.client->list(ctx.client->resource("apiextensions.k8s.io", "v1", "customresourcedefinitions"), "", {});
+  if (!crds.ok()) return Error::service_unavailable("could not get apiVersions from Kubernetes: " + crds.error().message);
+  for (const auto& crd : crds->items) {
+    const std::string group = get_string((*crd)["spec"], "group");
+    const Json* kind = find_path(*crd, "spec.names.kind");
+    const Json* served = find_path(*crd, "spec.versions");
+    if (!served || !served->is_array() || !kind || !kind->is_string()) continue;
+    for (const auto& v : *served) {
+      if (!v.value("served", false)) continue;
+      std::string gv = group + "/" + v.value("name", "");
+      versions.insert(gv);
+      versions.insert(gv + "/" + kind->get<std::string>());
+    }
+  }
+  caps.api_versions.assign(versions.begin(), versions.end());
+  return caps;
+}
+
 Result<RenderedRelease> render_release(Chart& chart, const Json& user_values, const std::string& name,
-                                       const std::string& ns, int revision, bool is_upgrade, bool skip_schema) {
+                                       const std::string& ns, int revision, bool is_upgrade, bool skip_schema,
+                                       const CapabilitiesInfo& capabilities) {
   {
     Status processed = process_dependencies(chart, user_values);
     if (!processed.ok()) return Error::invalid("chart dependencies processing failed: " + processed.error().message);
   }
   RenderInput input;
+  input.capabilities = capabilities;
   input.release.name = name;
   input.release.namespace_ = ns;
   input.release.revision = revision;

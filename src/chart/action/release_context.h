@@ -9,6 +9,7 @@
 
 #include "chart/action/release_actions.h"
 #include "chart/chart/chart.h"
+#include "chart/engine/render_objects.h"
 #include "chart/release/kube.h"
 #include "chart/release/release.h"
 #include "chart/release/storage.h"
@@ -34,12 +35,17 @@ struct RenderedRelease {
   std::string notes;
 };
 
+// What helm's getCapabilities asks the cluster: the server's version and every served
+// group/version and group/version/Kind (built-in and from CRDs).
+Result<CapabilitiesInfo> cluster_capabilities(ReleaseContext& ctx);
+
 // Loads a chart from a path and checks it is installable with its dependencies present.
 Result<std::shared_ptr<Chart>> load_installable_chart(const std::string& path);
 // ProcessDependencies, coalescing, schema validation, rendering, NOTES.txt and install-order
 // sorting, as helm's install/upgrade do.
 Result<RenderedRelease> render_release(Chart& chart, const Json& user_values, const std::string& name,
-                                       const std::string& ns, int revision, bool is_upgrade, bool skip_schema);
+                                       const std::string& ns, int revision, bool is_upgrade, bool skip_schema,
+                                       const CapabilitiesInfo& capabilities);
 
 // Runs the hooks of one event in weight order, honouring delete policies; records last_run.
 Status exec_hooks(ReleaseContext& ctx, release::Release& rel, const std::string& event,

@@ -64,8 +64,9 @@ Result<Release> upgrade(detail::ReleaseContext& ctx, const UpgradeOptions& o, co
   }
   vals = reuse_values(o, *chart, current, std::move(vals));
   int revision = last->version + 1;
-  SKIFF_ASSIGN_OR_RETURN(auto rendered,
-                         detail::render_release(*chart, vals, name, ctx.ns, revision, true, o.skip_schema_validation));
+  SKIFF_ASSIGN_OR_RETURN(CapabilitiesInfo caps, detail::cluster_capabilities(ctx));
+  SKIFF_ASSIGN_OR_RETURN(auto rendered, detail::render_release(*chart, vals, name, ctx.ns, revision, true,
+                                                               o.skip_schema_validation, caps));
   Release up;
   up.name = name;
   up.namespace_ = current.namespace_;
