@@ -416,6 +416,54 @@ TEST_F(ChartRepoTest, DependencyUpdateFromServedRepository) {
   EXPECT_EQ(rows[1], (std::vector<std::string>{"app", "~0.1.0", url, "ok"}));
 }
 
+// Dependencies named by repository alias ("@name", resolved through repositories.yaml after
+// helm's repository update) and from an OCI registry; `dependency build` then restores charts/
+// from the lock. helm 4 reads the same lock.
+TEST_F(ChartRepoTest, DependenciesByAliasAndFromOci) {
+  ok(skiff({"repo", "index", chart("repo")}));
+  std::string url = serve_repo();
+  ASSERT_FALSE(url.empty());
+  ok(skiff({"repo", "add", "demo", url}));
+  std::string deps = "- name: app\n  version: ~0.1.0\n  repository: \"@demo\"\n";
+  std::string registry = start_registry();
+  if (!registry.empty()) {
+    ok(skiff({"push", chart("repo/app-0.2.0.tgz"), "oci://" + registry + "/charts", "--plain-http"}));
+    deps += "- name: app\n  alias: app-oci\n  version: \">=0.2.0\"\n  repository: oci://" + registry + "/charts\n";
+  }
+  write(root_ / "parent/Chart.yaml", "apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n" + deps);
+  write(root_ / "parent/templates/empty.yaml", "");
+  std::string out = ok(skiff({"dependency", "update", chart("parent")}));
+  EXPECT_NE(out.find("Hang tight while we grab the latest from your chart repositories...\n"
+                     "...Successfully got an update from the \"demo\" chart repository\n"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(read_file(root_ / "parent/charts/app-0.1.0.tgz"), read_file(root_ / "repo/app-0.1.0.tgz"));
+  std::string lock = read_file(root_ / "parent/Chart.lock");
+  EXPECT_NE(lock.find("  repository: " + url + "\n  version: 0.1.0\n"), std::string::npos) << lock;
+  if (!registry.empty()) {
+    EXPECT_EQ(read_file(root_ / "parent/charts/app-0.2.0.tgz"), read_file(root_ / "repo/app-0.2.0.tgz"));
+    EXPECT_NE(lock.find("  repository: oci://" + registry + "/charts\n  version: 0.2.0\n"), std::string::npos) << lock;
+  }
+
+  fs::remove_all(root_ / "parent/charts");
+  ok(skiff({"dependency", "build", chart("parent")}));
+  EXPECT_EQ(read_file(root_ / "parent/charts/app-0.1.0.tgz"), read_file(root_ / "repo/app-0.1.0.tgz"));
+  if (!helm_.empty()) {
+    EXPECT_EQ(ok(helm({"dependency", "list", chart("parent")})), ok(skiff({"dependency", "list", chart("parent")})));
+    auto built = helm({"dependency", "build", chart("parent"), "--plain-http"});
+    EXPECT_EQ(built.exit_code, 0) << "helm accepts the lock skiff wrote: " << built.err;
+  }
+
+  write(root_ / "bad/Chart.yaml", "apiVersion: v2\nname: bad\nversion: 1.0.0\ndependencies:\n"
+                                   "- name: app\n  version: 0.1.0\n  repository: demo\n");
+  auto bad = skiff({"dependency", "update", chart("bad")});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("no repository definition for demo. Please add them via 'helm repo add'\n"
+                         "Note that repositories must be URLs or aliases."),
+            std::string::npos)
+      << bad.err;
+}
+
 TEST_F(ChartRepoTest, OciPushedBySkiffPullsWithHelmAndTheReverse) {
   if (helm_.empty()) GTEST_SKIP() << "helm 4.1.4 not found: run scripts/fetch-helm.sh";
   std::string registry = start_registry();

@@ -1,8 +1,9 @@
-// `helm dependency list|update|build` (pkg/action/dependency.go, pkg/downloader/manager.go)
-// for file:// and HTTP repositories.
+// `helm dependency list|update|build` (pkg/action/dependency.go, pkg/downloader/manager.go):
+// local paths, HTTP repositories (named in repositories.yaml, by "@name", or by URL) and OCI.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -11,8 +12,12 @@
 #include "chart/chart/chartfile.h"
 #include "chart/chart/loader.h"
 #include "chart/funcs/semver.h"
+#include "chart/action/repo_fetch.h"
+#include "chart/repo/chart_repository.h"
+#include "chart/repo/helm_paths.h"
 #include "chart/repo/http_get.h"
 #include "chart/repo/index.h"
+#include "chart/repo/repo_file.h"
 
 namespace skiff::chart {
 
@@ -101,11 +106,88 @@ std::string read_all(const fs::path& p) {
 }
 
 struct Resolved {
-  Dependency locked;      // name, repository, version
+  Dependency locked;      // name, repository (aliases resolved to URLs), version
   std::string url;        // download URL (HTTP repositories)
+  detail::FetchedChart oci;  // fetched while resolving (OCI registries)
 };
 
-// The repository's index.yaml, fetched once per repository URL.
+bool is_http(const std::string& r) { return r.rfind("http://", 0) == 0 || r.rfind("https://", 0) == 0; }
+bool is_oci(const std::string& r) { return r.rfind("oci://", 0) == 0; }
+bool is_local(const std::string& r) { return r.empty() || r.rfind("file://", 0) == 0; }
+
+std::string trim_slash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+// Where each dependency's chart comes from, as helm's manager sorts them: a repository of
+// repositories.yaml (named, or by "@name" / "alias:name", or by its URL), an HTTP repository
+// helm does not manage, an OCI registry, or a local path.
+struct RepoPlan {
+  repo::RepoFile repos;
+  std::map<std::string, std::string> managed;  // dependency name -> repository name
+  std::vector<std::string> unmanaged;           // repository URLs, in first-use order
+};
+
+// helm's resolveRepoNames: rewrites aliases to URLs in deps and names the managed repositories.
+Result<RepoPlan> plan_repositories(std::vector<Dependency>& deps) {
+  RepoPlan plan;
+  SKIFF_ASSIGN_OR_RETURN(plan.repos, repo::load_repo_file(repo::repository_config_path()));
+  std::vector<std::string> missing;
+  for (auto& d : deps) {
+    if (is_local(d.repository) || is_oci(d.repository)) continue;
+    const repo::RepoEntry* found = nullptr;
+    for (const auto& e : plan.repos.repositories) {
+      bool by_alias = (d.repository.rfind("@", 0) == 0 && d.repository.substr(1) == e.name) ||
+                      (d.repository.rfind("alias:", 0) == 0 && d.repository.substr(6) == e.name);
+      if (by_alias || trim_slash(e.url) == trim_slash(d.repository)) {
+        found = &e;
+        break;
+      }
+    }
+    if (found) {
+      d.repository = found->url;
+      plan.managed[d.name] = found->name;
+    } else if (d.repository.find("://") != std::string::npos) {
+      if (std::find(plan.unmanaged.begin(), plan.unmanaged.end(), d.repository) == plan.unmanaged.end())
+        plan.unmanaged.push_back(d.repository);
+    } else {
+      missing.push_back(d.repository);
+    }
+  }
+  if (!missing.empty()) {
+    std::string joined;
+    bool non_url = false;
+    for (const auto& m : missing) {
+      joined += (joined.empty() ? "" : ", ") + m;
+      non_url = non_url || (m.find("//") == std::string::npos && m.rfind("@", 0) != 0 && m.rfind("alias:", 0) != 0);
+    }
+    std::string message = "no repository definition for " + joined + ". Please add them via 'helm repo add'";
+    if (non_url) {
+      message +=
+          "\nNote that repositories must be URLs or aliases. For example, to refer to the \"example\"\n"
+          "repository, use \"https://charts.example.com/\" or \"@example\" instead of\n"
+          "\"example\". Don't forget to add the repo, too ('helm repo add').";
+    }
+    return Error::invalid(message);
+  }
+  return plan;
+}
+
+// helm's UpdateRepositories: every repository of repositories.yaml, in file order.
+void update_repositories(const repo::RepoFile& repos, std::string& out) {
+  if (repos.repositories.empty()) return;
+  out += "Hang tight while we grab the latest from your chart repositories...\n";
+  for (const auto& e : repos.repositories) {
+    auto index = repo::download_index_file(e);
+    if (index.ok()) out += "...Successfully got an update from the \"" + e.name + "\" chart repository\n";
+    else out += "...Unable to get an update from the \"" + e.name + "\" chart repository (" + e.url + "):\n\t" +
+                index.error().message + "\n";
+  }
+  out += "Update Complete. \xE2\x8E\x88Happy Helming!\xE2\x8E\x88\n";
+}
+
+// The index of an unmanaged repository, fetched once per URL.
 Result<Json> repo_index_for(const std::string& repo_url, std::map<std::string, Json>& cache, std::string& out) {
   auto it = cache.find(repo_url);
   if (it != cache.end()) return it->second;
@@ -116,13 +198,20 @@ Result<Json> repo_index_for(const std::string& repo_url, std::map<std::string, J
   return index;
 }
 
-bool is_http(const std::string& r) { return r.rfind("http://", 0) == 0 || r.rfind("https://", 0) == 0; }
-
-Result<Resolved> resolve(const fs::path& chart_dir, const Dependency& dep, std::map<std::string, Json>& indexes,
-                         std::string& out) {
+Result<Resolved> resolve(const fs::path& chart_dir, const Dependency& dep, const RepoPlan& plan,
+                         std::map<std::string, Json>& indexes, std::string& out) {
   Resolved r;
   r.locked.name = dep.name;
   r.locked.repository = dep.repository;
+  if (dep.repository.empty()) {  // already in charts/
+    SKIFF_ASSIGN_OR_RETURN(auto c, load_chart((chart_dir / "charts" / dep.name).string()));
+    if (!dep.version.empty() && !version_matches(dep.version, c->metadata.version)) {
+      return Error::invalid("dependency " + dep.name + " at version " + c->metadata.version +
+                            " does not satisfy the constraint " + dep.version);
+    }
+    r.locked.version = c->metadata.version;
+    return r;
+  }
   if (dep.repository.rfind("file://", 0) == 0) {
     fs::path local = (chart_dir / dep.repository.substr(7)).lexically_normal();
     std::error_code ec;
@@ -136,11 +225,27 @@ Result<Resolved> resolve(const fs::path& chart_dir, const Dependency& dep, std::
     r.locked.version = c->metadata.version;
     return r;
   }
-  if (!is_http(dep.repository)) {
-    return Error::invalid("no repository definition for " + dep.repository +
-                          ". Please add the missing repos via 'helm repo add'");
+  if (is_oci(dep.repository)) {
+    auto fetched = detail::fetch_oci_chart(trim_slash(dep.repository) + "/" + dep.name, {"", dep.version, "", ""});
+    if (!fetched.ok()) {
+      return Error::not_found("can't get a valid version for dependency " + dep.name + ": " + fetched.error().message);
+    }
+    r.oci = std::move(*fetched);
+    const std::string& file = r.oci.file_name;  // NAME-VERSION.tgz
+    r.locked.version = file.substr(dep.name.size() + 1, file.size() - dep.name.size() - 5);
+    return r;
   }
-  SKIFF_ASSIGN_OR_RETURN(Json index, repo_index_for(dep.repository, indexes, out));
+  Json index;
+  if (auto managed = plan.managed.find(dep.name); managed != plan.managed.end()) {
+    auto cached = repo::load_cached_index(managed->second);
+    if (!cached.ok()) {
+      return Error::not_found("no cached repository for " + managed->second + " found. (try 'helm repo update'): " +
+                              cached.error().message);
+    }
+    index = std::move(*cached);
+  } else {
+    SKIFF_ASSIGN_OR_RETURN(index, repo_index_for(dep.repository, indexes, out));
+  }
   auto found = repo::find_chart_version(index, dep.name, dep.version);
   if (!found.ok()) {
     return Error::not_found("can't get a valid version for repositories " + dep.name +
@@ -148,15 +253,38 @@ Result<Resolved> resolve(const fs::path& chart_dir, const Dependency& dep, std::
   }
   r.locked.version = found->value("version", "");
   const Json& urls = (*found)["urls"];
-  if (urls.is_array() && !urls.empty()) {
-    r.url = urls[0].get<std::string>();
-    if (r.url.find("://") == std::string::npos) r.url = repo::url_join(dep.repository, r.url);
-  }
+  if (urls.is_array() && !urls.empty()) r.url = repo::resolve_chart_url(dep.repository, urls[0].get<std::string>());
   return r;
 }
 
+// Resolves every dependency (after the repository updates helm prints first).
+Result<std::vector<Resolved>> resolve_all(const fs::path& chart_dir, std::vector<Dependency>& deps, std::string& out) {
+  SKIFF_ASSIGN_OR_RETURN(RepoPlan plan, plan_repositories(deps));
+  std::map<std::string, Json> indexes;
+  if (!plan.unmanaged.empty()) {
+    out += "Getting updates for unmanaged Helm repositories...\n";
+    for (const auto& url : plan.unmanaged) {
+      auto index = repo_index_for(url, indexes, out);
+      if (!index.ok()) return index.error();
+    }
+  }
+  update_repositories(plan.repos, out);
+  std::vector<Resolved> resolved;
+  for (const auto& d : deps) {
+    SKIFF_ASSIGN_OR_RETURN(Resolved r, resolve(chart_dir, d, plan, indexes, out));
+    resolved.push_back(std::move(r));
+  }
+  return resolved;
+}
+
+void write_file(const fs::path& path, const std::string& bytes, Status& status) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!f) status = Error::internal("write " + path.string() + " failed");
+}
+
 // Writes each resolved dependency into charts/ and removes archives it replaces.
-Result<std::string> download_all(const fs::path& chart_dir, const std::vector<Resolved>& deps, bool any_http) {
+Result<std::string> download_all(const fs::path& chart_dir, const std::vector<Resolved>& deps) {
   std::string out;
   out += "Saving " + std::to_string(deps.size()) + " charts\n";
   fs::path charts = chart_dir / "charts";
@@ -164,6 +292,11 @@ Result<std::string> download_all(const fs::path& chart_dir, const std::vector<Re
   fs::create_directories(charts, ec);
   std::set<std::string> written;
   for (const auto& d : deps) {
+    if (d.locked.repository.empty()) {
+      out += "Dependency " + d.locked.name +
+             " did not declare a repository. Assuming it exists in the charts directory\n";
+      continue;
+    }
     if (d.locked.repository.rfind("file://", 0) == 0) {
       fs::path local = (chart_dir / d.locked.repository.substr(7)).lexically_normal();
       SKIFF_ASSIGN_OR_RETURN(auto c, load_chart(local.string()));
@@ -172,11 +305,17 @@ Result<std::string> download_all(const fs::path& chart_dir, const std::vector<Re
       continue;
     }
     out += "Downloading " + d.locked.name + " from repo " + d.locked.repository + "\n";
-    SKIFF_ASSIGN_OR_RETURN(std::string bytes, repo::http_get(d.url));
-    std::string name = d.url.substr(d.url.rfind('/') + 1);
-    std::ofstream f(charts / name, std::ios::binary | std::ios::trunc);
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!f) return Error::internal("write " + (charts / name).string() + " failed");
+    std::string name, bytes;
+    if (is_oci(d.locked.repository)) {
+      name = d.oci.file_name;
+      bytes = d.oci.bytes;
+    } else {
+      SKIFF_ASSIGN_OR_RETURN(bytes, repo::http_get(d.url));
+      name = d.url.substr(d.url.rfind('/') + 1);
+    }
+    Status saved = ok_status();
+    write_file(charts / name, bytes, saved);
+    SKIFF_TRY(saved);
     written.insert(name);
   }
   out += "Deleting outdated charts\n";
@@ -184,10 +323,9 @@ Result<std::string> download_all(const fs::path& chart_dir, const std::vector<Re
     std::string n = e.path().filename().string();
     if (e.path().extension() != ".tgz" || written.count(n)) continue;
     for (const auto& d : deps) {
-      if (n.rfind(d.locked.name + "-", 0) == 0) fs::remove(e.path(), ec);
+      if (!d.locked.repository.empty() && n.rfind(d.locked.name + "-", 0) == 0) fs::remove(e.path(), ec);
     }
   }
-  (void)any_http;
   return out;
 }
 
@@ -224,18 +362,11 @@ Result<std::string> dependency_list(const std::string& chart_path) {
 
 Result<std::string> dependency_update(const std::string& chart_path) {
   SKIFF_ASSIGN_OR_RETURN(auto c, load_chart(chart_path));
-  const auto& req = c->metadata.dependencies;
+  std::vector<Dependency> req = c->metadata.dependencies;
   if (req.empty()) return std::string("No dependencies found\n");
   std::string out;
-  bool any_http = std::any_of(req.begin(), req.end(), [](const Dependency& d) { return is_http(d.repository); });
-  if (any_http) out += "Getting updates for unmanaged Helm repositories...\n";
-  std::map<std::string, Json> indexes;
-  std::vector<Resolved> resolved;
-  for (const auto& d : req) {
-    SKIFF_ASSIGN_OR_RETURN(Resolved r, resolve(chart_path, d, indexes, out));
-    resolved.push_back(std::move(r));
-  }
-  SKIFF_ASSIGN_OR_RETURN(std::string saved, download_all(chart_path, resolved, any_http));
+  SKIFF_ASSIGN_OR_RETURN(std::vector<Resolved> resolved, resolve_all(chart_path, req, out));
+  SKIFF_ASSIGN_OR_RETURN(std::string saved, download_all(chart_path, resolved));
   out += saved;
   Lock lock;
   for (const auto& r : resolved) lock.dependencies.push_back(r.locked);
@@ -258,29 +389,31 @@ Result<std::string> dependency_build(const std::string& chart_path) {
   SKIFF_ASSIGN_OR_RETURN(auto c, load_chart(chart_path));
   if (!c->lock_file) return dependency_update(chart_path);
   SKIFF_ASSIGN_OR_RETURN(Lock lock, parse_lock(c->lock_file->data, "Chart.lock"));
-  if (hash_requirements(c->metadata.dependencies, lock.dependencies) != lock.digest) {
+  std::vector<Dependency> req = c->metadata.dependencies;
+  if (auto planned = plan_repositories(req); !planned.ok()) return planned.error();  // aliases -> URLs, as locked
+  if (hash_requirements(req, lock.dependencies) != lock.digest) {
     return Error::invalid(
         "the lock file (Chart.lock) is out of sync with the dependencies file (Chart.yaml). Please update the "
         "dependencies");
   }
-  // helm's build resolves repository URLs through repositories.yaml only (update also
-  // accepts unmanaged ones); skiff keeps no repository list.
+  // helm's hasAllRepos: a build downloads only from repositories helm manages.
+  SKIFF_ASSIGN_OR_RETURN(repo::RepoFile repos, repo::load_repo_file(repo::repository_config_path()));
+  std::vector<std::string> missing;
   for (const auto& d : lock.dependencies) {
-    if (is_http(d.repository)) {
-      return Error::not_found("no repository definition for " + d.repository +
-                              ". Please add the missing repos via 'helm repo add'");
-    }
+    if (is_local(d.repository) || is_oci(d.repository)) continue;
+    bool known = std::any_of(repos.repositories.begin(), repos.repositories.end(),
+                             [&](const repo::RepoEntry& e) { return trim_slash(e.url) == trim_slash(d.repository); });
+    if (!known) missing.push_back(d.repository);
+  }
+  if (!missing.empty()) {
+    std::string joined;
+    for (const auto& m : missing) joined += (joined.empty() ? "" : ", ") + m;
+    return Error::not_found("no repository definition for " + joined +
+                            ". Please add the missing repos via 'helm repo add'");
   }
   std::string out;
-  bool any_http = false;
-  if (any_http) out += "Getting updates for unmanaged Helm repositories...\n";
-  std::map<std::string, Json> indexes;
-  std::vector<Resolved> resolved;
-  for (const auto& d : lock.dependencies) {
-    SKIFF_ASSIGN_OR_RETURN(Resolved r, resolve(chart_path, d, indexes, out));
-    resolved.push_back(std::move(r));
-  }
-  SKIFF_ASSIGN_OR_RETURN(std::string saved, download_all(chart_path, resolved, any_http));
+  SKIFF_ASSIGN_OR_RETURN(std::vector<Resolved> resolved, resolve_all(chart_path, lock.dependencies, out));
+  SKIFF_ASSIGN_OR_RETURN(std::string saved, download_all(chart_path, resolved));
   return out + saved;
 }
 
