@@ -12,7 +12,8 @@
 #   BUSYBOX_IMAGE      REGISTRY/library/busybox:latest (also pullable as docker.io/library/busybox via the mirror)
 #   PAUSE_IMAGE        the sandbox image containerd is configured with
 #   CNI_READY          1 when the bridge network config is installed, 0 when only host-network pods can run
-# Needs root. Ports: SKIFF_REGISTRY_PORT (default 5000).
+# Needs root. Ports: SKIFF_REGISTRY_PORT (default 5000). Pod network: SKIFF_TEST_BRIDGE (default
+# skifftest0) and SKIFF_TEST_POD_SUBNET (default 10.250.0.0/24).
 set -euo pipefail
 
 die() { echo "containerd-test-env: $*" >&2; exit 1; }
@@ -88,9 +89,14 @@ EOF
   done
 }
 
+# Environments running at once (the CRI client tests beside the e2e tests) need their own bridge
+# and subnet: SKIFF_TEST_BRIDGE and SKIFF_TEST_POD_SUBNET. DIR/bridge remembers the name for stop.
+bridge_of() { cat "$1/bridge" 2>/dev/null || echo skifftest0; }
+
 write_cni_config() {
   local dir=$1
   mkdir -p "$dir/cni/net.d"
+  echo "${SKIFF_TEST_BRIDGE:-skifftest0}" >"$dir/bridge"
   cat >"$dir/cni/net.d/10-skiff-test.conflist" <<EOF
 {
   "cniVersion": "1.0.0",
@@ -98,7 +104,7 @@ write_cni_config() {
   "plugins": [
     {
       "type": "bridge",
-      "bridge": "skifftest0",
+      "bridge": "$(bridge_of "$dir")",
       "isGateway": true,
       "ipMasq": false,
       "hairpinMode": true,
@@ -279,6 +285,11 @@ stop() {
   for shim_pid_file in "$dir"/state/io.containerd.runtime.v2.task/*/*/shim.pid; do
     if [ -f "$shim_pid_file" ]; then stop_pid_file "$shim_pid_file"; fi
   done
+  # A shim whose pid file was already gone (a task being created while containerd stopped): found by the
+  # socket address it was started with, which names DIR.
+  for shim in $(pgrep -f "containerd-shim-runc-v2 .*-address $dir/containerd.sock" || true); do
+    kill "$shim" 2>/dev/null || true
+  done
   stop_pid_file "$dir/registry.pid"
   # Sandbox network namespaces and snapshot mounts (deepest first).
   { grep -o " $dir/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do
@@ -289,8 +300,10 @@ stop() {
     if [ -d "$parent" ]; then rmdir "$parent" 2>/dev/null || true; fi
   done
   # The bridge outlives its pods; remove it once no other environment has a pod on it.
-  if ip link show skifftest0 >/dev/null 2>&1 && [ -z "$(ip link show master skifftest0 2>/dev/null)" ]; then
-    ip link del skifftest0 2>/dev/null || true
+  local bridge
+  bridge=$(bridge_of "$dir")
+  if ip link show "$bridge" >/dev/null 2>&1 && [ -z "$(ip link show master "$bridge" 2>/dev/null)" ]; then
+    ip link del "$bridge" 2>/dev/null || true
   fi
 }
 

@@ -11,6 +11,11 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcrypt-dev clang libclang-rt-14-dev
   etcd-server  # the peer store bench/apiserver_bench.cc measures SQLite against
+  libjemalloc-dev  # the server's allocator (cmake/Allocator.cmake)
+  # The CRI node runtime (gRPC client) and the containers it runs; the test image is busybox-static
+  # packaged with umoci, pushed with skopeo to a loopback docker-registry.
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  containerd runc containernetworking-plugins iptables docker-registry umoci skopeo busybox-static
 )
 missing=()
 for p in "${packages[@]}"; do

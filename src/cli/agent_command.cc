@@ -1,5 +1,5 @@
-// `skiff agent`: a node agent talking to the API server through a kubeconfig. Only the
-// simulated runtime exists today; the CRI runtime is issue 5.
+// `skiff agent`: a node agent talking to the API server through a kubeconfig, running either
+// simulated nodes (--runtime sim) or this machine's pods on containerd (--runtime cri).
 #include <CLI/CLI.hpp>
 
 #include <signal.h>
@@ -8,6 +8,9 @@
 #include <iostream>
 
 #include "agent/sim/sim_node_runtime.h"
+#ifdef SKIFF_HAVE_CRI
+#include "agent/cri/cri_node_runtime.h"
+#endif
 #include "api/quantity.h"
 #include "cli/commands.h"
 #include "cli/duration_flag.h"
@@ -32,13 +35,57 @@ Result<Json> parse_taint(const std::string& text) {
   return taint;
 }
 
+// Runs this machine as a node until SIGINT/SIGTERM; sim_options carries the shared flags.
+int run_cri_agent(const AgentFlags& f, const agent::sim::SimNodeOptions& sim_options, client::Client& client,
+                  const sigset_t& signals, const std::string& server) {
+#ifdef SKIFF_HAVE_CRI
+  agent::cri::CriClientOptions copts;
+  copts.socket_path = f.containerd_socket;
+  auto cri = agent::cri::connect_cri_client(copts);
+  if (!cri.ok()) {
+    std::cerr << "skiff agent: containerd does not answer on " << f.containerd_socket << ": "
+              << cri.error().message
+              << "\n  install containerd, runc and containernetworking-plugins (Debian: apt-get install containerd "
+                 "runc containernetworking-plugins), start containerd, or pass --containerd-socket PATH\n";
+    return 1;
+  }
+  agent::cri::CriNodeOptions o;
+  o.node_name = f.node_name;
+  o.pod_log_dir = f.pod_log_dir;
+  o.pods_dir = f.pods_dir;
+  o.extra_labels = sim_options.extra_labels;
+  o.taints = sim_options.taints;
+  o.lease_renew_interval = sim_options.lease_renew_interval;
+  o.status_report_interval = sim_options.status_report_interval;
+  o.crash_backoff_base = sim_options.crash_backoff_base;
+  o.workers = std::max(2, f.workers);
+  agent::cri::CriNodeRuntime runtime(client, std::move(*cri), o);
+  if (auto started = runtime.start(); !started.ok()) {
+    std::cerr << "skiff agent: " << started.error().message << "\n";
+    return 1;
+  }
+  std::cerr << "skiff agent: node " << runtime.node_name() << " runs its pods on containerd at "
+            << f.containerd_socket << ", joined " << server << "\n";
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log::info("agent", std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                         ", stopping (containers keep running and are adopted by the next start)");
+  runtime.stop();
+  return 0;
+#else
+  std::cerr << "skiff agent: this skiff was built without the CRI runtime (needs libgrpc++-dev, libprotobuf-dev, "
+               "protobuf-compiler-grpc; reconfigure with -DSKIFF_CRI=ON)\n";
+  return 2;
+#endif
+}
+
 }  // namespace
 
 CLI::App* add_agent_command(CLI::App& app, AgentFlags& f) {
-  CLI::App* agent = app.add_subcommand("agent", "Run a node agent (today: --runtime sim, simulated nodes)");
+  CLI::App* agent = app.add_subcommand("agent", "Run a node agent (--runtime cri: containers; sim: simulated nodes)");
   agent->add_option("--kubeconfig", f.kubeconfig, "kubeconfig of the API server to join")->required();
   agent->add_option("--context", f.context, "kubeconfig context (default: current-context)");
-  agent->add_option("--runtime", f.runtime, "Node runtime: sim (simulated nodes) or cri (not built yet)")
+  agent->add_option("--runtime", f.runtime, "Node runtime: sim (simulated nodes) or cri (containerd)")
       ->check(CLI::IsMember({"sim", "cri"}))
       ->capture_default_str();
   agent->add_option("--sim-nodes", f.sim_nodes, "Number of simulated nodes")->capture_default_str();
@@ -66,16 +113,17 @@ CLI::App* add_agent_command(CLI::App& app, AgentFlags& f) {
       ->capture_default_str();
   agent->add_flag("--record-events", f.record_events, "Record kubelet-style pod events (Pulled, Started, Killing...)");
   agent->add_option("--workers", f.workers, "Worker threads for node and pod updates")->capture_default_str();
+  agent->add_option("--containerd-socket", f.containerd_socket, "containerd's CRI socket (--runtime cri)")
+      ->capture_default_str();
+  agent->add_option("--node-name", f.node_name, "Node name (--runtime cri; default: the host name)");
+  agent->add_option("--pod-log-dir", f.pod_log_dir, "Where container logs go (--runtime cri)")->capture_default_str();
+  agent->add_option("--pods-dir", f.pods_dir, "Where pod volumes live (--runtime cri)")->capture_default_str();
   agent->add_flag("-v", f.verbosity, "More verbose logs");
   return agent;
 }
 
 int run_agent(const AgentFlags& f) {
   if (f.verbosity > 0) log::set_level(log::Level::kDebug);
-  if (f.runtime == "cri") {
-    std::cerr << "skiff agent: --runtime cri is not built yet (issue 5); use --runtime sim\n";
-    return 2;
-  }
   agent::sim::SimNodeOptions o;
   o.nodes = f.sim_nodes;
   o.name_prefix = f.node_name_prefix;
@@ -126,7 +174,7 @@ int run_agent(const AgentFlags& f) {
   auto config = client::load_kubeconfig(f.kubeconfig, f.context);
   if (!config.ok()) return fail(config.error().message);
   client::RestClientOptions copts;
-  copts.component = "skiff-agent";
+  copts.component = f.runtime == "cri" ? "kubelet" : "skiff-agent";
   auto rest = client::new_rest_client(*config, copts);
   if (!rest.ok()) return fail(rest.error().message);
 
@@ -136,6 +184,8 @@ int run_agent(const AgentFlags& f) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+
+  if (f.runtime == "cri") return run_cri_agent(f, o, **rest, signals, config->server);
 
   agent::sim::SimNodeRuntime runtime(**rest, o);
   if (auto started = runtime.start(); !started.ok()) {

@@ -36,6 +36,12 @@ struct ServerFlags {
   std::string node_monitor_period = "5s";
   int64_t default_not_ready_toleration_seconds = 300;
   int64_t default_unreachable_toleration_seconds = 300;
+
+  // The embedded node agent: "cri" runs this machine's pods on containerd ("" none).
+  std::string runtime;
+  std::string containerd_socket = "/run/containerd/containerd.sock";
+  std::string node_name;    // default: the host name
+  std::string pod_log_dir;  // default: DATA_DIR/pod-logs
 };
 
 void add_server_flags(CLI::App& app, ServerFlags& flags);
@@ -54,7 +60,7 @@ struct ChartFlags {
 CLI::App* add_chart_command(CLI::App& app, ChartFlags& flags);
 int run_chart(const ChartFlags& flags);
 
-// `skiff agent` (node agent; only the simulated runtime today).
+// `skiff agent` (node agent: --runtime sim or cri).
 struct AgentFlags {
   std::string kubeconfig;
   std::string context;
@@ -79,6 +85,11 @@ struct AgentFlags {
   bool record_events = false;
   int workers = 2;
   int verbosity = 0;
+  // --runtime cri
+  std::string containerd_socket = "/run/containerd/containerd.sock";
+  std::string node_name;  // default: the host name
+  std::string pod_log_dir = "/var/log/pods";
+  std::string pods_dir = "/var/lib/skiff/pods";  // pod volumes
 };
 CLI::App* add_agent_command(CLI::App& app, AgentFlags& flags);
 int run_agent(const AgentFlags& flags);

@@ -6,6 +6,9 @@
 #include "client/informer.h"
 #include "scheduler/scheduler.h"
 #include "util/log.h"
+#ifdef SKIFF_HAVE_CRI
+#include "agent/cri/cri_node_runtime.h"
+#endif
 
 namespace skiff::cli {
 namespace {
@@ -17,6 +20,7 @@ class ControlPlaneImpl final : public ControlPlane {
         controller_client_(apiserver::new_in_process_client(registry, "kube-controller-manager")),
         scheduler_client_(apiserver::new_in_process_client(registry, "kube-scheduler")),
         node_client_(apiserver::new_in_process_client(registry, "skiff-sim-node")),
+        kubelet_client_(apiserver::new_in_process_client(registry, "kubelet")),
         informers_(*informer_client_),
         context_{*controller_client_, informers_, SystemClock::instance(), options.controller_options},
         options_(options) {}
@@ -40,15 +44,20 @@ class ControlPlaneImpl final : public ControlPlane {
       sim.lease_renew_interval = std::min(sim.lease_renew_interval, options_.controller_options.node_monitor_grace_period / 4);
       sim_ = std::make_unique<agent::sim::SimNodeRuntime>(*node_client_, sim, &informers_);
     }
+    start_node_agent();
     informers_.start();
     if (!informers_.wait_for_sync(std::chrono::seconds(60)))
       return Error::internal("the control plane's caches did not sync within 60 s");
     for (auto& c : controllers_) c->run();
     if (scheduler_) scheduler_->start();
     if (sim_) SKIFF_TRY(sim_->start());
+#ifdef SKIFF_HAVE_CRI
+    if (cri_) SKIFF_TRY(cri_->start());
+#endif
     log::info("control-plane", std::to_string(controllers_.size()) + " controllers" +
                                    (scheduler_ ? ", scheduler" : "") +
-                                   (sim_ ? ", " + std::to_string(options_.sim_nodes) + " simulated nodes" : ""));
+                                   (sim_ ? ", " + std::to_string(options_.sim_nodes) + " simulated nodes" : "") +
+                                   (options_.node_runtime == "cri" ? ", node agent (cri)" : ""));
     return ok_status();
   }
 
@@ -56,22 +65,61 @@ class ControlPlaneImpl final : public ControlPlane {
     if (stopped_) return;
     stopped_ = true;
     if (sim_) sim_->stop();
+#ifdef SKIFF_HAVE_CRI
+    if (cri_) cri_->stop();
+#endif
     if (scheduler_) scheduler_->stop();
     for (auto& c : controllers_) c->stop();
     informers_.stop();
   }
 
  private:
+  // The agent is optional for the control plane: when containerd does not answer, say what is
+  // missing and keep serving.
+  void start_node_agent() {
+    if (options_.node_runtime != "cri") return;
+#ifdef SKIFF_HAVE_CRI
+    agent::cri::CriClientOptions copts;
+    copts.socket_path = options_.containerd_socket;
+    auto cri = agent::cri::connect_cri_client(copts);
+    if (!cri.ok()) {
+      log::error("control-plane", "not running the node agent: containerd does not answer on " +
+                                      options_.containerd_socket + " (" + cri.error().message +
+                                      "). Install containerd, runc and containernetworking-plugins "
+                                      "(Debian: apt-get install containerd runc containernetworking-plugins), "
+                                      "start it, or pass --containerd-socket");
+      return;
+    }
+    agent::cri::CriNodeOptions node;
+    node.node_name = options_.node_name;
+    node.pod_log_dir = options_.pod_log_dir;
+    node.pods_dir = options_.pods_dir;
+    node.storage_path = options_.storage_path;
+    node.crash_backoff_base = options_.crash_backoff_base;
+    node.lease_renew_interval =
+        std::min(node.lease_renew_interval, options_.controller_options.node_monitor_grace_period / 4);
+    cri_ = std::make_unique<agent::cri::CriNodeRuntime>(*kubelet_client_, std::move(*cri), node, &informers_);
+#else
+    log::error("control-plane", "not running the node agent: this skiff was built without the CRI runtime "
+                                "(needs libgrpc++-dev, libprotobuf-dev, protobuf-compiler-grpc; reconfigure with "
+                                "-DSKIFF_CRI=ON)");
+#endif
+  }
+
   std::unique_ptr<client::Client> informer_client_;
   std::unique_ptr<client::Client> controller_client_;
   std::unique_ptr<client::Client> scheduler_client_;
   std::unique_ptr<client::Client> node_client_;
+  std::unique_ptr<client::Client> kubelet_client_;
   client::InformerFactory informers_;
   controllers::ControllerContext context_;
   ControlPlaneOptions options_;
   std::vector<std::unique_ptr<controllers::Controller>> controllers_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
   std::unique_ptr<agent::sim::SimNodeRuntime> sim_;
+#ifdef SKIFF_HAVE_CRI
+  std::unique_ptr<agent::cri::CriNodeRuntime> cri_;
+#endif
   bool stopped_ = false;
 };
 

@@ -1,7 +1,8 @@
 // Everything `skiff server` runs beside the API server, over in-process clients: the scheduler,
-// the controllers and (optionally) simulated nodes.
+// the controllers, (optionally) simulated nodes and the node agent for this machine.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,15 @@ struct ControlPlaneOptions {
   controllers::ControllerOptions controller_options;
   int sim_nodes = 0;
   agent::sim::SimNodeOptions sim;
+  // The embedded node agent for this machine: "cri" (containerd at containerd_socket) or "" (none).
+  // When the runtime does not answer, the control plane says why and keeps serving without it.
+  std::string node_runtime;
+  std::string containerd_socket;
+  std::string node_name;    // empty: the host name
+  std::string pod_log_dir;
+  std::string pods_dir;  // pod volumes
+  std::string storage_path = "/";
+  std::chrono::milliseconds crash_backoff_base{std::chrono::seconds(10)};
 };
 
 class ControlPlane {

@@ -38,8 +38,13 @@ void add_server_flags(CLI::App& app, ServerFlags& f) {
                "Serve plain HTTP without authentication (loopback addresses only; for debugging)");
   app.add_flag("-v", f.verbosity, "More verbose logs");
 
-  app.add_flag("--disable-agent", f.disable_agent,
-               "Do not run a node agent in the server (containers need the CRI agent: not built yet)");
+  app.add_flag("--disable-agent", f.disable_agent, "Do not run a node agent in the server");
+  app.add_option("--runtime", f.runtime, "Node agent runtime for this machine: cri (containerd); default none")
+      ->check(CLI::IsMember({"", "cri"}));
+  app.add_option("--containerd-socket", f.containerd_socket, "containerd's CRI socket (with --runtime cri)")
+      ->capture_default_str();
+  app.add_option("--node-name", f.node_name, "Name of this machine's Node (default: the host name)");
+  app.add_option("--pod-log-dir", f.pod_log_dir, "Where container logs go (default: DATA_DIR/pod-logs)");
   app.add_flag("--disable-scheduler", f.disable_scheduler, "Do not run the scheduler");
   app.add_option("--controllers", f.controllers,
                  "Controllers to run (repeatable; default: all). Names as kube-controller-manager's")
@@ -112,6 +117,12 @@ int run_server(const ServerFlags& f) {
   plane.sim.cpu = f.sim_node_cpu;
   plane.sim.memory = f.sim_node_memory;
   plane.sim.pods = f.sim_node_pods;
+  if (!f.disable_agent) plane.node_runtime = f.runtime;
+  plane.containerd_socket = f.containerd_socket;
+  plane.node_name = f.node_name;
+  plane.pod_log_dir = f.pod_log_dir.empty() ? f.data_dir + "/pod-logs" : f.pod_log_dir;
+  plane.pods_dir = f.data_dir + "/pods";
+  plane.storage_path = f.data_dir;
   auto grace = parse_duration_flag("--node-monitor-grace-period", f.node_monitor_grace_period);
   auto period = parse_duration_flag("--node-monitor-period", f.node_monitor_period);
   if (!grace.ok() || !period.ok()) {

@@ -125,7 +125,9 @@ class ContainerdEnvironment {
     }
     dir_ = pattern;
     CommandResult start =
-        run_command("SKIFF_REGISTRY_PORT=" + std::to_string(free_loopback_port()) + " " + kScript + " start " + dir_);
+        // A bridge and subnet of its own: the e2e containers tests may run at the same time.
+        run_command("SKIFF_REGISTRY_PORT=" + std::to_string(free_loopback_port()) +
+                    " SKIFF_TEST_BRIDGE=skifftest1 SKIFF_TEST_POD_SUBNET=10.251.0.0/24 " + kScript + " start " + dir_);
     if (start.exit_code != 0) {
       start_failure_ = start.output + "\n--- containerd.log (tail) ---\n" +
                        run_command("tail -n 30 " + dir_ + "/containerd.log").output;

@@ -1,0 +1,63 @@
+// A real node: registers this machine as a Node, keeps its Lease fresh, and runs the pods bound to
+// it as containers through a CRI runtime (containerd). One worker pass per pod at a time reconciles
+// the pod against the CRI; a relist of the CRI every second (the kubelet's PLEG) notices containers
+// that exit. Restarting the agent adopts what is running, found by the pod UID label.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "agent/cri/cri_client.h"
+#include "client/client.h"
+#include "util/json.h"
+#include "util/result.h"
+
+namespace skiff::client {
+class InformerFactory;
+}
+
+namespace skiff::agent::cri {
+
+struct CriNodeOptions {
+  std::string node_name;  // empty: the host name, lower-cased
+  std::string pod_log_dir = "/var/log/pods";
+  std::string pods_dir = "/var/lib/skiff/pods";  // pod volumes: <pods_dir>/<uid>/volumes
+  std::string storage_path = "/";  // whose filesystem is the node's ephemeral storage
+  int max_pods = 110;
+  Json extra_labels = Json::object();
+  Json taints = Json::array();
+
+  std::chrono::milliseconds lease_renew_interval{std::chrono::seconds(10)};
+  int lease_duration_seconds = 40;
+  std::chrono::milliseconds status_report_interval{std::chrono::minutes(1)};
+  std::chrono::milliseconds relist_interval{std::chrono::seconds(1)};
+  std::chrono::milliseconds crash_backoff_base{std::chrono::seconds(10)};
+  std::chrono::milliseconds crash_backoff_max{std::chrono::minutes(5)};
+  int workers = 4;  // pods synced at once (a pass blocks on image pulls and container stops)
+  bool record_events = true;
+};
+
+class CriNodeRuntime {
+ public:
+  // With a shared informer factory, construct before that factory starts (handlers are added here).
+  CriNodeRuntime(client::Client& client, std::unique_ptr<CriClient> cri, CriNodeOptions options,
+                 client::InformerFactory* shared = nullptr);
+  ~CriNodeRuntime();
+  CriNodeRuntime(const CriNodeRuntime&) = delete;
+  CriNodeRuntime& operator=(const CriNodeRuntime&) = delete;
+
+  Status start();
+  void stop();
+
+  const std::string& node_name() const;
+  bool registered() const;
+
+ private:
+  struct Impl;
+  struct Gate;
+  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Gate> gate_;
+};
+
+}  // namespace skiff::agent::cri

@@ -1,0 +1,163 @@
+#include "agent/cri/pod_volumes.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "util/encoding.h"
+
+namespace skiff::agent::cri {
+namespace {
+
+namespace fs = std::filesystem;
+
+Error volume_error(const std::string& volume, const std::string& message) {
+  return Error(400, "CreateContainerConfigError", "volume \"" + volume + "\": " + message);
+}
+
+bool is_true(const Json& obj, const char* key) {
+  return obj.is_object() && obj.contains(key) && obj[key].is_boolean() && obj[key].get<bool>();
+}
+
+// A relative path that stays inside its directory.
+bool safe_relative(const std::string& path) {
+  if (path.empty() || path.front() == '/') return false;
+  for (const auto& part : fs::path(path))
+    if (part == "..") return false;
+  return true;
+}
+
+Status write_file(const fs::path& path, const std::string& content, int mode) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  out.close();
+  if (!out) return Error::internal("writing " + path.string() + " failed");
+  chmod(path.c_str(), static_cast<mode_t>(mode));
+  return ok_status();
+}
+
+// configMap and secret volumes: every key (or the listed items) as a file.
+Status project_object(const std::string& volume, const Json& source, bool secret, const std::string& ns,
+                      const fs::path& dir, const VolumeContext& context) {
+  std::string name = get_string(source, secret ? "secretName" : "name");
+  bool optional = is_true(source, "optional");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  auto obj = context.get(secret ? "secrets" : "configmaps", ns, name);
+  if (!obj.ok()) {
+    if (obj.error().code == 404 && optional) return ok_status();
+    if (obj.error().code == 404)
+      return volume_error(volume, std::string(secret ? "secret" : "configmap") + " \"" + name + "\" not found");
+    return volume_error(volume, obj.error().message);
+  }
+  std::map<std::string, std::string> data;
+  for (const char* field : {"data", "binaryData"}) {
+    if (!obj->contains(field) || !(*obj)[field].is_object()) continue;
+    for (const auto& [k, v] : (*obj)[field].items()) {
+      if (!v.is_string()) continue;
+      bool encoded = secret || std::string(field) == "binaryData";
+      if (!encoded) {
+        data[k] = v.get<std::string>();
+      } else if (auto decoded = base64_decode(v.get<std::string>())) {
+        data[k] = *decoded;
+      }
+    }
+  }
+  int default_mode = source.value("defaultMode", 0644);
+  // Files of keys no longer present go; the rest is rewritten.
+  for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove_all(entry.path(), ec);
+  if (source.contains("items") && source["items"].is_array() && !source["items"].empty()) {
+    for (const auto& item : source["items"]) {
+      std::string key = get_string(item, "key"), path = get_string(item, "path", key);
+      if (!safe_relative(path)) return volume_error(volume, "item path \"" + path + "\" must be relative");
+      auto it = data.find(key);
+      if (it == data.end()) {
+        if (optional) continue;
+        return volume_error(volume, "couldn't find key " + key + " in " + (secret ? "Secret " : "ConfigMap ") + ns +
+                                        "/" + name);
+      }
+      SKIFF_TRY(write_file(dir / path, it->second, item.value("mode", default_mode)));
+    }
+    return ok_status();
+  }
+  for (const auto& [key, value] : data)
+    if (safe_relative(key)) SKIFF_TRY(write_file(dir / key, value, default_mode));
+  return ok_status();
+}
+
+}  // namespace
+
+Result<HostVolumes> prepare_volumes(const Json& pod, const VolumeContext& context) {
+  HostVolumes paths;
+  const Json* volumes = find_path(pod, "spec.volumes");
+  if (!volumes || !volumes->is_array()) return paths;
+  std::string uid = get_string(pod["metadata"], "uid");
+  std::string ns = get_string(pod["metadata"], "namespace");
+  fs::path root = fs::path(context.pods_root) / uid / "volumes";
+  for (const auto& v : *volumes) {
+    std::string name = get_string(v, "name");
+    std::error_code ec;
+    if (v.contains("emptyDir")) {
+      fs::path dir = root / "kubernetes.io~empty-dir" / name;
+      fs::create_directories(dir, ec);
+      if (ec) return volume_error(name, "creating " + dir.string() + ": " + ec.message());
+      fs::permissions(dir, fs::perms::all, ec);  // any user in the pod may write, as the kubelet's 0777
+      paths[name] = {dir.string(), false};
+    } else if (v.contains("hostPath")) {
+      std::string path = get_string(v["hostPath"], "path");
+      std::string type = get_string(v["hostPath"], "type");
+      if (type == "DirectoryOrCreate") fs::create_directories(path, ec);
+      if ((type == "Directory" || type == "File") && !fs::exists(path))
+        return volume_error(name, "hostPath " + path + " does not exist");
+      paths[name] = {path, false};
+    } else if (v.contains("configMap") || v.contains("secret")) {
+      bool secret = v.contains("secret");
+      fs::path dir = root / (secret ? "kubernetes.io~secret" : "kubernetes.io~configmap") / name;
+      SKIFF_TRY(project_object(name, secret ? v["secret"] : v["configMap"], secret, ns, dir, context));
+      paths[name] = {dir.string(), true};
+    } else {
+      // Left out rather than mounted empty: a container that mounts it gets a clear error.
+      continue;
+    }
+  }
+  return paths;
+}
+
+Result<std::vector<Mount>> container_mounts(const Json& container, const HostVolumes& volumes) {
+  std::vector<Mount> mounts;
+  if (!container.contains("volumeMounts") || !container["volumeMounts"].is_array()) return mounts;
+  for (const auto& vm : container["volumeMounts"]) {
+    std::string name = get_string(vm, "name");
+    auto it = volumes.find(name);
+    if (it == volumes.end())
+      return volume_error(name, "this volume type is not supported by the skiff agent yet (emptyDir, hostPath, "
+                                "configMap and secret are)");
+    Mount m;
+    m.container_path = get_string(vm, "mountPath");
+    m.host_path = it->second.path;
+    std::string sub = get_string(vm, "subPath");
+    if (!sub.empty()) {
+      if (!safe_relative(sub)) return volume_error(name, "subPath \"" + sub + "\" must be relative");
+      m.host_path = (fs::path(it->second.path) / sub).string();
+      std::error_code ec;
+      if (!fs::exists(m.host_path)) fs::create_directories(m.host_path, ec);
+    }
+    m.readonly = is_true(vm, "readOnly") || it->second.read_only;
+    std::string propagation = get_string(vm, "mountPropagation");
+    if (propagation == "HostToContainer") m.propagation = MountPropagation::kHostToContainer;
+    else if (propagation == "Bidirectional") m.propagation = MountPropagation::kBidirectional;
+    mounts.push_back(std::move(m));
+  }
+  return mounts;
+}
+
+void remove_pod_volumes(const std::string& pods_root, const std::string& pod_uid) {
+  if (pods_root.empty() || pod_uid.empty()) return;
+  std::error_code ec;
+  fs::remove_all(fs::path(pods_root) / pod_uid, ec);
+}
+
+}  // namespace skiff::agent::cri

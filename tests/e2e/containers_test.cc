@@ -1,0 +1,550 @@
+// Real containers end to end: `skiff server --runtime cri` on a private containerd with a loopback
+// registry (scripts/containerd-test-env.sh), driven with the real kubectl. Skipped, with the reason,
+// where containerd can not run here (not root, packages missing); built only with SKIFF_CRI.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "harness.h"
+#include "util/clock.h"
+
+namespace skiff::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+const std::string kScript = std::string(SKIFF_SOURCE_DIR) + "/scripts/containerd-test-env.sh";
+
+int free_loopback_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+    port = ntohs(addr.sin_port);
+  close(fd);
+  return port;
+}
+
+std::map<std::string, std::string> read_env_file(const std::string& path) {
+  std::map<std::string, std::string> env;
+  std::istringstream in(read_file(path));
+  std::string line;
+  while (std::getline(in, line))
+    if (auto eq = line.find('='); eq != std::string::npos) env[line.substr(0, eq)] = line.substr(eq + 1);
+  return env;
+}
+
+class ContainersTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    CommandResult check = run_command({kScript, "check"});
+    if (check.exit_code != 0) {
+      skip_reason_ = "containerd-test-env.sh check: " + check.out + check.err;
+      return;
+    }
+    char dir_template[] = "/tmp/skiff-e2e-containerd-XXXXXX";
+    env_dir_ = mkdtemp(dir_template);
+    CommandResult started = run_command({kScript, "start", env_dir_}, "",
+                                        {"SKIFF_REGISTRY_PORT=" + std::to_string(free_loopback_port())}, 300);
+    if (started.exit_code != 0) {
+      setup_failure_ = "containerd-test-env.sh start failed: " + started.out + started.err;
+      return;
+    }
+    env_ = read_env_file(env_dir_ + "/env");
+    server_ = new ServerProcess({"--runtime", "cri", "--containerd-socket", env_["CONTAINERD_SOCKET"]});
+    server_->start();
+  }
+
+  static void TearDownTestSuite() {
+    if (server_) server_->stop();
+    delete server_;
+    server_ = nullptr;
+    if (!env_dir_.empty()) {
+      run_command({kScript, "stop", env_dir_}, "", {}, 120);
+      std::error_code ec;
+      fs::remove_all(env_dir_, ec);
+    }
+  }
+
+  void SetUp() override {
+    if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
+    ASSERT_TRUE(setup_failure_.empty()) << setup_failure_;
+    ASSERT_NE(server_, nullptr);
+    kubectl_ = std::make_unique<Kubectl>(*server_, 33);
+    if (!kubectl_->available()) GTEST_SKIP() << "kubectl 1.33 is not installed";
+    ASSERT_TRUE(wait_for(60s, [&] {
+      Json nodes = get_json({"get", "nodes"});
+      for (const auto& n : nodes.value("items", Json::array()))
+        for (const auto& c : n["status"].value("conditions", Json::array()))
+          if (c.value("type", "") == "Ready" && c.value("status", "") == "True") return true;
+      return false;
+    })) << "no Ready node; server log:\n" << read_file(server_->log_path());
+  }
+
+  const Kubectl& k() const { return *kubectl_; }
+  std::string image() const { return env_.at("BUSYBOX_IMAGE"); }
+
+  Json get_json(const std::vector<std::string>& args) const {
+    std::vector<std::string> argv = args;
+    argv.insert(argv.end(), {"-o", "json"});
+    CommandResult r = (*kubectl_)(argv);
+    if (r.exit_code != 0) return Json();
+    auto parsed = parse_json(r.out);
+    return parsed.ok() ? *parsed : Json();
+  }
+
+  Json pod(const std::string& name) const { return get_json({"get", "pod", name}); }
+
+  static bool wait_for(std::chrono::seconds timeout, const std::function<bool()>& done) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (done()) return true;
+      std::this_thread::sleep_for(250ms);
+    }
+    return done();
+  }
+
+  // Containers containerd has for a pod UID (any state), through ctr.
+  std::vector<std::string> containerd_containers(const std::string& pod_uid) const {
+    CommandResult r = run_command({"ctr", "-a", env_.at("CONTAINERD_SOCKET"), "-n", "k8s.io", "containers", "ls", "-q",
+                                   "labels.\"io.kubernetes.pod.uid\"==" + pod_uid});
+    std::vector<std::string> ids;
+    std::istringstream in(r.out);
+    for (std::string id; std::getline(in, id);)
+      if (!id.empty()) ids.push_back(id);
+    return ids;
+  }
+
+  std::string pod_yaml(const std::string& name, const std::string& restart_policy, const std::string& command,
+                       const std::string& extra_container_fields = "") const {
+    return "apiVersion: v1\nkind: Pod\nmetadata: {name: " + name + "}\nspec:\n  restartPolicy: " + restart_policy +
+           "\n  terminationGracePeriodSeconds: 5\n  containers:\n  - name: main\n    image: " + image() +
+           "\n    command: [\"sh\", \"-c\", " + Json(command).dump() + "]\n" + extra_container_fields;
+  }
+
+  static inline std::string skip_reason_;
+  static inline std::string setup_failure_;
+  static inline std::string env_dir_;
+  static inline std::map<std::string, std::string> env_;
+  static inline ServerProcess* server_ = nullptr;
+  std::unique_ptr<Kubectl> kubectl_;
+};
+
+std::string log_of(const std::string& data_dir, const std::string& pod, const std::string& container) {
+  for (const auto& dir : fs::directory_iterator(data_dir + "/pod-logs"))
+    if (dir.path().filename().string().rfind("default_" + pod + "_", 0) == 0)
+      return read_file(dir.path().string() + "/" + container + "/0.log");
+  return "";
+}
+
+TEST_F(ContainersTest, DeploymentOfBusyboxHttpdRunsPodsWithIpsThatServeTheirPages) {
+  std::string deployment = R"yaml(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: httpd
+        image: )yaml" + image() + R"yaml(
+        env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
+        command: ["sh", "-c", "mkdir -p /www && echo hello from $(POD_NAME) > /www/index.html && exec httpd -f -p 8080 -h /www"]
+        ports: [{containerPort: 8080}]
+)yaml";
+  k().ok({"apply", "-f", "-"}, deployment);
+  Json pods;
+  ASSERT_TRUE(wait_for(90s, [&] {
+    pods = get_json({"get", "pods", "-l", "app=web"});
+    int running = 0;
+    for (const auto& p : pods.value("items", Json::array()))
+      if (p["status"].value("phase", "") == "Running" && !p["status"].value("podIP", "").empty() &&
+          p["status"]["containerStatuses"][0].value("ready", false))
+        ++running;
+    return running == 2;
+  })) << pods.dump(2) << "\n" << read_file(server_->log_path());
+
+  for (const auto& p : pods["items"]) {
+    const Json& cs = p["status"]["containerStatuses"][0];
+    EXPECT_EQ(cs["restartCount"], 0);
+    EXPECT_TRUE(cs["state"].contains("running"));
+    EXPECT_EQ(cs["containerID"].get<std::string>().rfind("containerd://", 0), 0u);
+    EXPECT_NE(cs["imageID"].get<std::string>().find("sha256:"), std::string::npos);
+    bool ready = false;
+    for (const auto& c : p["status"]["conditions"])
+      if (c["type"] == "Ready") ready = c["status"] == "True";
+    EXPECT_TRUE(ready);
+  }
+  EXPECT_NE(pods["items"][0]["status"]["podIP"], pods["items"][1]["status"]["podIP"]);
+  if (env_["CNI_READY"] != "1") GTEST_SKIP() << "no pod network here: pod pages not fetched";
+  for (const auto& p : pods["items"]) {
+    std::string url = "http://" + p["status"]["podIP"].get<std::string>() + ":8080/";
+    CommandResult page;
+    wait_for(20s, [&] {
+      page = run_command({"curl", "-sf", "--max-time", "2", url});
+      return page.exit_code == 0;
+    });
+    EXPECT_EQ(page.out, "hello from " + p["metadata"]["name"].get<std::string>() + "\n") << url;
+  }
+}
+
+TEST_F(ContainersTest, CrashingContainerGoesIntoCrashLoopBackOffWithGrowingRestartCount) {
+  k().ok({"apply", "-f", "-"}, pod_yaml("crasher", "Always", "exit 3"));
+  Json p;
+  ASSERT_TRUE(wait_for(90s, [&] {
+    p = pod("crasher");
+    const Json* cs = find_path(p, "status.containerStatuses");
+    if (!cs || cs->empty()) return false;
+    const Json& s = (*cs)[0];
+    return s.value("restartCount", 0) >= 2 && s["state"].contains("waiting") &&
+           s["state"]["waiting"].value("reason", "") == "CrashLoopBackOff";
+  })) << p.dump(2);
+  const Json& s = p["status"]["containerStatuses"][0];
+  EXPECT_EQ(s["lastState"]["terminated"]["exitCode"], 3);
+  EXPECT_EQ(s["lastState"]["terminated"]["reason"], "Error");
+  EXPECT_EQ(p["status"]["phase"], "Running");  // restartPolicy Always never ends
+  EXPECT_FALSE(s["ready"].get<bool>());
+  k().ok({"delete", "pod", "crasher", "--wait=true"});
+}
+
+TEST_F(ContainersTest, PodWithRestartPolicyNeverRunsInitContainersThenSucceeds) {
+  std::string yaml = pod_yaml("once", "Never", "echo $(GREETING) from main",
+                              "    env: [{name: GREETING, value: hello}]\n") +
+                     "  initContainers:\n  - name: init\n    image: " + image() +
+                     "\n    command: [\"sh\", \"-c\", \"echo init ran\"]\n";
+  k().ok({"apply", "-f", "-"}, yaml);
+  Json p;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    p = pod("once");
+    return find_path(p, "status.phase") && p["status"]["phase"] == "Succeeded";
+  })) << p.dump(2);
+  EXPECT_EQ(p["status"]["containerStatuses"][0]["state"]["terminated"]["reason"], "Completed");
+  EXPECT_EQ(p["status"]["initContainerStatuses"][0]["state"]["terminated"]["exitCode"], 0);
+  EXPECT_EQ(p["status"]["containerStatuses"][0]["restartCount"], 0);
+  // The init container finished before the main one started.
+  EXPECT_LE(p["status"]["initContainerStatuses"][0]["state"]["terminated"]["finishedAt"].get<std::string>(),
+            p["status"]["containerStatuses"][0]["state"]["terminated"]["startedAt"].get<std::string>());
+  EXPECT_NE(log_of(server_->data_dir(), "once", "main").find("stdout F hello from main"), std::string::npos);
+  EXPECT_NE(log_of(server_->data_dir(), "once", "init").find("init ran"), std::string::npos);
+}
+
+TEST_F(ContainersTest, FailingContainerWithRestartPolicyNeverFailsThePod) {
+  k().ok({"apply", "-f", "-"}, pod_yaml("fails", "Never", "exit 7"));
+  Json p;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    p = pod("fails");
+    return find_path(p, "status.phase") && p["status"]["phase"] == "Failed";
+  })) << p.dump(2);
+  EXPECT_EQ(p["status"]["containerStatuses"][0]["state"]["terminated"]["exitCode"], 7);
+  EXPECT_EQ(p["status"]["containerStatuses"][0]["restartCount"], 0);
+}
+
+TEST_F(ContainersTest, EnvironmentComesFromConfigMapsSecretsAndTheDownwardApi) {
+  k().ok({"create", "configmap", "settings", "--from-literal=color=blue"});
+  k().ok({"create", "secret", "generic", "creds", "--from-literal=password=s3cret"});
+  std::string env = R"yaml(    env:
+    - {name: COLOR, valueFrom: {configMapKeyRef: {name: settings, key: color}}}
+    - {name: PASSWORD, valueFrom: {secretKeyRef: {name: creds, key: password}}}
+    - {name: NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
+    - {name: COMBINED, value: "$(COLOR)-$(PASSWORD)"}
+)yaml";
+  k().ok({"apply", "-f", "-"}, pod_yaml("envs", "Never", "echo color=$COLOR combined=$COMBINED node=$NODE", env));
+  Json p;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    p = pod("envs");
+    return find_path(p, "status.phase") && p["status"]["phase"] == "Succeeded";
+  })) << p.dump(2);
+  std::string node = p["spec"]["nodeName"];
+  EXPECT_NE(log_of(server_->data_dir(), "envs", "main").find("color=blue combined=blue-s3cret node=" + node),
+            std::string::npos)
+      << log_of(server_->data_dir(), "envs", "main");
+}
+
+TEST_F(ContainersTest, VolumesShareAnEmptyDirAndProjectConfigMapsAndSecretsAsFiles) {
+  k().ok({"create", "configmap", "files", "--from-literal=greeting=hello", "--from-literal=other=x"});
+  k().ok({"create", "secret", "generic", "filesecret", "--from-literal=token=abc123"});
+  std::string yaml = R"yaml(apiVersion: v1
+kind: Pod
+metadata: {name: volumes}
+spec:
+  restartPolicy: Never
+  volumes:
+  - {name: scratch, emptyDir: {}}
+  - {name: config, configMap: {name: files, items: [{key: greeting, path: nested/greeting.txt}]}}
+  - {name: creds, secret: {secretName: filesecret}}
+  initContainers:
+  - name: writer
+    image: IMAGE
+    command: ["sh", "-c", "echo from-init > /scratch/shared"]
+    volumeMounts: [{name: scratch, mountPath: /scratch}]
+  containers:
+  - name: main
+    image: IMAGE
+    command: ["sh", "-c", "cat /scratch/shared /config/nested/greeting.txt /creds/token; echo; ls /config; touch /config/x || echo read-only"]
+    volumeMounts:
+    - {name: scratch, mountPath: /scratch}
+    - {name: config, mountPath: /config}
+    - {name: creds, mountPath: /creds}
+)yaml";
+  for (auto pos = yaml.find("IMAGE"); pos != std::string::npos; pos = yaml.find("IMAGE"))
+    yaml.replace(pos, 5, image());
+  k().ok({"apply", "-f", "-"}, yaml);
+  Json p;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    p = pod("volumes");
+    return find_path(p, "status.phase") && p["status"]["phase"] == "Succeeded";
+  })) << p.dump(2);
+  std::string log = log_of(server_->data_dir(), "volumes", "main");
+  EXPECT_NE(log.find("stdout F from-init"), std::string::npos) << log;
+  EXPECT_NE(log.find("stdout F hello"), std::string::npos) << log;
+  EXPECT_NE(log.find("abc123"), std::string::npos) << log;
+  EXPECT_NE(log.find("stdout F nested"), std::string::npos) << log;
+  EXPECT_EQ(log.find("stdout F other"), std::string::npos) << "only the listed item is projected\n" << log;
+  EXPECT_NE(log.find("read-only"), std::string::npos) << log;
+}
+
+TEST_F(ContainersTest, MissingConfigMapKeepsTheContainerWaitingWithAConfigError) {
+  std::string env = "    env: [{name: X, valueFrom: {configMapKeyRef: {name: absent, key: x}}}]\n";
+  k().ok({"apply", "-f", "-"}, pod_yaml("noconfig", "Always", "sleep 1000", env));
+  Json p;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    p = pod("noconfig");
+    const Json* w = find_path(p, "status.containerStatuses");
+    return w && !w->empty() && (*w)[0]["state"].contains("waiting") &&
+           (*w)[0]["state"]["waiting"].value("reason", "") == "CreateContainerConfigError";
+  })) << p.dump(2);
+  EXPECT_NE(p["status"]["containerStatuses"][0]["state"]["waiting"]["message"].get<std::string>().find("absent"),
+            std::string::npos);
+  EXPECT_EQ(p["status"]["phase"], "Pending");
+  k().ok({"delete", "pod", "noconfig", "--wait=true"});
+}
+
+TEST_F(ContainersTest, ImageThatDoesNotExistReportsErrImagePullThenBackOff) {
+  std::string yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: badimage}\nspec:\n  containers:\n  - name: main\n"
+                     "    image: " + env_["REGISTRY"] + "/library/does-not-exist:1\n";
+  k().ok({"apply", "-f", "-"}, yaml);
+  std::set<std::string> reasons;
+  Json p;
+  wait_for(40s, [&] {
+    p = pod("badimage");
+    const Json* cs = find_path(p, "status.containerStatuses");
+    if (cs && !cs->empty() && (*cs)[0]["state"].contains("waiting"))
+      reasons.insert((*cs)[0]["state"]["waiting"].value("reason", ""));
+    return reasons.count("ErrImagePull") && reasons.count("ImagePullBackOff");
+  });
+  EXPECT_TRUE(reasons.count("ErrImagePull")) << p.dump(2);
+  EXPECT_TRUE(reasons.count("ImagePullBackOff")) << p.dump(2);
+  EXPECT_EQ(p["status"]["phase"], "Pending");
+  k().ok({"delete", "pod", "badimage", "--wait=true"});
+}
+
+TEST_F(ContainersTest, ReadinessProbeGatesTheReadyCondition) {
+  std::string probe = R"yaml(    readinessProbe:
+      httpGet: {path: /ready.html, port: 8080}
+      periodSeconds: 1
+)yaml";
+  k().ok({"apply", "-f", "-"},
+         pod_yaml("gated", "Always",
+                  "mkdir -p /www && httpd -p 8080 -h /www && sleep 4 && touch /www/ready.html && exec sleep 1000",
+                  probe));
+  Json p;
+  auto ready_condition = [&](const Json& pod) -> const Json* {
+    if (const Json* cs = find_path(pod, "status.conditions"))
+      for (const auto& c : *cs)
+        if (c["type"] == "Ready") return &c;
+    return nullptr;
+  };
+  ASSERT_TRUE(wait_for(60s, [&] {
+    p = pod("gated");
+    const Json* c = ready_condition(p);
+    return c && (*c)["status"] == "True";
+  })) << p.dump(2);
+  // Ready only once the page existed, a few seconds after the container started.
+  auto started = parse_rfc3339(p["status"]["containerStatuses"][0]["state"]["running"]["startedAt"].get<std::string>());
+  auto ready_at = parse_rfc3339((*ready_condition(p))["lastTransitionTime"].get<std::string>());
+  ASSERT_TRUE(started && ready_at);
+  EXPECT_GE(*ready_at - *started, 3s);
+  EXPECT_EQ(p["status"]["containerStatuses"][0]["restartCount"], 0);
+  k().ok({"delete", "pod", "gated", "--wait=false"});
+}
+
+TEST_F(ContainersTest, FailingLivenessProbeRestartsTheContainerAndRecordsAnEvent) {
+  std::string probe = R"yaml(    livenessProbe:
+      exec: {command: ["cat", "/tmp/healthy"]}
+      periodSeconds: 1
+      failureThreshold: 2
+)yaml";
+  k().ok({"apply", "-f", "-"},
+         pod_yaml("sickly", "Always", "touch /tmp/healthy; sleep 3; rm /tmp/healthy; exec sleep 1000", probe));
+  Json p;
+  ASSERT_TRUE(wait_for(90s, [&] {
+    p = pod("sickly");
+    const Json* cs = find_path(p, "status.containerStatuses");
+    return cs && !cs->empty() && (*cs)[0].value("restartCount", 0) >= 1;
+  })) << p.dump(2);
+  EXPECT_TRUE(p["status"]["containerStatuses"][0]["lastState"].contains("terminated"));
+  bool unhealthy = false;
+  wait_for(10s, [&] {
+    for (const auto& e : get_json({"get", "events"}).value("items", Json::array()))
+      if (e["involvedObject"].value("name", "") == "sickly" && e.value("reason", "") == "Unhealthy" &&
+          e.value("message", "").find("Liveness probe failed") != std::string::npos)
+        unhealthy = true;
+    return unhealthy;
+  });
+  EXPECT_TRUE(unhealthy) << "no Unhealthy event for pod sickly";
+  k().ok({"delete", "pod", "sickly", "--wait=false"});
+}
+
+TEST_F(ContainersTest, DeletingAPodStopsAndRemovesItsContainers) {
+  k().ok({"apply", "-f", "-"}, pod_yaml("victim", "Always", "trap 'exit 0' TERM; while true; do sleep 0.2; done"));
+  Json p;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    p = pod("victim");
+    return find_path(p, "status.phase") && p["status"]["phase"] == "Running";
+  })) << p.dump(2);
+  std::string uid = p["metadata"]["uid"];
+  EXPECT_FALSE(containerd_containers(uid).empty());
+  auto started = std::chrono::steady_clock::now();
+  k().ok({"delete", "pod", "victim", "--wait=true"});
+  auto took = std::chrono::steady_clock::now() - started;
+  // The container handles SIGTERM at once: well inside the 5 s grace period.
+  EXPECT_LT(took, 5s);
+  EXPECT_TRUE(wait_for(10s, [&] { return containerd_containers(uid).empty(); }))
+      << "containers left for pod " << uid;
+  EXPECT_EQ(k()({"get", "pod", "victim"}).exit_code, 1);
+}
+
+TEST_F(ContainersTest, PodStartupLatencyForAHandfulOfPods) {
+  // A figure, not an assertion on time: create -> Running with the image present.
+  const int kPods = 5;
+  auto created = std::chrono::steady_clock::now();
+  for (int i = 0; i < kPods; ++i)
+    k().ok({"apply", "-f", "-"}, pod_yaml("latency-" + std::to_string(i), "Always", "sleep 1000"));
+  std::vector<double> seconds(kPods, -1);
+  wait_for(90s, [&] {
+    Json pods = get_json({"get", "pods"});
+    auto now = std::chrono::steady_clock::now();
+    bool all = true;
+    for (const auto& p : pods.value("items", Json::array())) {
+      std::string name = p["metadata"]["name"];
+      if (name.rfind("latency-", 0) != 0) continue;
+      int i = std::stoi(name.substr(8));
+      if (seconds[i] < 0 && p["status"].value("phase", "") == "Running")
+        seconds[i] = std::chrono::duration<double>(now - created).count();
+    }
+    for (double s : seconds) all = all && s >= 0;
+    return all;
+  });
+  std::string figures;
+  for (double s : seconds) {
+    EXPECT_GE(s, 0) << "a pod never ran";
+    figures += " " + std::to_string(s).substr(0, 5);
+  }
+  std::printf("pod startup (all %d created at t=0, polled every ~0.3 s), seconds until Running:%s\n", kPods,
+              figures.c_str());
+  for (int i = 0; i < kPods; ++i) k().ok({"delete", "pod", "latency-" + std::to_string(i), "--wait=false"});
+}
+
+TEST_F(ContainersTest, SkiffAgentJoinsTheServerAsASecondNodeAndRunsItsPods) {
+  std::string log_path = server_->data_dir() + "/agent.log";
+  pid_t agent = fork();
+  if (agent == 0) {
+    int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    execl(SKIFF_BINARY, SKIFF_BINARY, "agent", "--runtime", "cri", "--kubeconfig", server_->kubeconfig().c_str(),
+          "--containerd-socket", env_.at("CONTAINERD_SOCKET").c_str(), "--node-name", "second-node",
+          "--pod-log-dir", (server_->data_dir() + "/agent-pod-logs").c_str(), "--pods-dir",
+          (server_->data_dir() + "/agent-pods").c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  ASSERT_GT(agent, 0);
+  std::string yaml = pod_yaml("on-second", "Always", "exec sleep 1000") + "  nodeName: second-node\n";
+  Json p;
+  bool running = wait_for(60s, [&] {
+    if (p.is_null()) k()({"apply", "-f", "-"}, yaml);  // once the Node exists
+    p = pod("on-second");
+    return find_path(p, "status.phase") && p["status"]["phase"] == "Running";
+  });
+  Json node = get_json({"get", "node", "second-node"});
+  // Deleted while its agent runs, so that agent stops its containers.
+  CommandResult deleted = k()({"delete", "pod", "on-second", "--wait=true", "--timeout=60s"});
+  kill(agent, SIGTERM);
+  int status = 0;
+  waitpid(agent, &status, 0);
+  k()({"delete", "node", "second-node"});  // so later pods are not scheduled onto a node without an agent
+  ASSERT_TRUE(running) << p.dump(2) << "\n" << read_file(log_path);
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << read_file(log_path);
+  EXPECT_FALSE(p["status"].value("podIP", "").empty());
+  // Capacity comes from the machine.
+  EXPECT_EQ(node["status"]["capacity"]["cpu"], std::to_string(std::thread::hardware_concurrency()));
+  EXPECT_EQ(node["status"]["capacity"]["pods"], "110");
+  EXPECT_NE(node["status"]["nodeInfo"]["containerRuntimeVersion"].get<std::string>().find("containerd://"),
+            std::string::npos);
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+}
+
+TEST(ContainersWithoutContainerdTest, ServerSaysWhatToInstallAndKeepsServing) {
+  ServerProcess server({"--runtime", "cri", "--containerd-socket", "/nonexistent/containerd.sock"});
+  server.start();
+  Kubectl k(server, 33);
+  if (!k.available()) GTEST_SKIP() << "kubectl 1.33 is not installed";
+  k.ok({"create", "namespace", "still-serving"});
+  std::string log;
+  for (int i = 0; i < 40 && log.find("apt-get install containerd") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(250ms);
+    log = read_file(server.log_path());
+  }
+  EXPECT_NE(log.find("containerd does not answer on /nonexistent/containerd.sock"), std::string::npos) << log;
+  EXPECT_NE(log.find("apt-get install containerd"), std::string::npos) << log;
+  server.stop();
+}
+
+// Last: restarts the shared server.
+TEST_F(ContainersTest, RestartingTheServerAdoptsRunningContainersWithoutRestartingThem) {
+  k().ok({"apply", "-f", "-"}, pod_yaml("survivor", "Always", "sleep 100000"));
+  Json before;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    before = pod("survivor");
+    return find_path(before, "status.phase") && before["status"]["phase"] == "Running";
+  })) << before.dump(2);
+  std::string container_id = before["status"]["containerStatuses"][0]["containerID"];
+  size_t containerd_objects = containerd_containers(before["metadata"]["uid"]).size();  // the sandbox's too
+  ASSERT_EQ(containerd_objects, 2u);
+
+  server_->stop();
+  server_->start();
+  Json after;
+  // Wait for the new agent to have synced the pod (its node heartbeats and the pod stays Running).
+  std::this_thread::sleep_for(3s);
+  ASSERT_TRUE(wait_for(60s, [&] {
+    after = pod("survivor");
+    return find_path(after, "status.phase") && after["status"]["phase"] == "Running";
+  })) << after.dump(2);
+  EXPECT_EQ(after["status"]["containerStatuses"][0]["containerID"], container_id);
+  EXPECT_EQ(after["status"]["containerStatuses"][0]["restartCount"], 0);
+  EXPECT_EQ(containerd_containers(after["metadata"]["uid"]).size(), containerd_objects);
+}
+
+}  // namespace
+}  // namespace skiff::e2e
