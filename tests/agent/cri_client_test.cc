@@ -30,6 +30,7 @@ using testing::HasSubstr;
 using testing::StartsWith;
 
 const std::string kScript = std::string(SKIFF_SOURCE_DIR) + "/scripts/containerd-test-env.sh";
+constexpr const char* kPodSubnetPrefix = "10.251.0.";
 
 struct CommandResult {
   int exit_code = -1;
@@ -127,7 +128,7 @@ class ContainerdEnvironment {
     CommandResult start =
         // A bridge and subnet of its own: the e2e containers tests may run at the same time.
         run_command("SKIFF_REGISTRY_PORT=" + std::to_string(free_loopback_port()) +
-                    " SKIFF_TEST_BRIDGE=skifftest1 SKIFF_TEST_POD_SUBNET=10.251.0.0/24 " + kScript + " start " + dir_);
+                    " SKIFF_TEST_BRIDGE=skifftest1 SKIFF_TEST_POD_SUBNET=" + std::string(kPodSubnetPrefix) + "0/24 " + kScript + " start " + dir_);
     if (start.exit_code != 0) {
       start_failure_ = start.output + "\n--- containerd.log (tail) ---\n" +
                        run_command("tail -n 30 " + dir_ + "/containerd.log").output;
@@ -306,7 +307,7 @@ TEST_F(CriClientTest, RunsBusyboxSleepExecsIntoItAndStopsIt) {
   EXPECT_EQ(sandbox_status->labels.at("pod"), "sleeper");
   EXPECT_EQ(sandbox_status->annotations.at("skiff.dev/note"), "made by cri_client_test");
   if (pod_network_) {
-    EXPECT_THAT(sandbox_status->ip, StartsWith("10.250.0."));
+    EXPECT_THAT(sandbox_status->ip, StartsWith(std::string(kPodSubnetPrefix)));
   }
 
   auto status = client_->container_status(container);
