@@ -4,7 +4,7 @@
 // full control plane for its RSS; the SQLite store is measured against etcd 3.4 beside them.
 // Usage: skiff_bench_apiserver [path/to/skiff] [--pods N] [--watchers N] [--watch-objects N]
 //                              [--etcd PATH] [--no-full-plane] [--no-etcd] [--stores-only]
-//                              [--datastore sqlite|memory]
+//                              [--datastore sqlite|memory] [--skip-startup] [--skip-watch]
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +19,7 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -123,9 +124,31 @@ void create_namespace(const Server& s, const std::string& ns) {
   if (code != 201 && code != 409) die("creating service account in " + ns + ": HTTP " + std::to_string(code));
 }
 
+// CPU seconds the process has used (user + system): a per-request cost that other load on the
+// machine disturbs less than throughput.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), {});
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string f;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i)
+    if (i == 14 || i == 15) ticks += std::stod(f);
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec / 1e9;
+}
+
 struct CreateFigures {
   double per_second = 0;
   double p99_ms = 0;
+  double server_cpu_us = 0;  // server CPU per create
 };
 
 // `clients` keep-alive connections create `total` pods in ns between them, names from `first`.
@@ -137,6 +160,7 @@ CreateFigures create_pods(const Server& s, const std::string& ns, int clients, l
   std::mutex error_mu;
   std::vector<std::unique_ptr<HttpClient>> conns;
   for (int c = 0; c < clients; ++c) conns.push_back(std::make_unique<HttpClient>(s.port, s.tls()));
+  double cpu0 = cpu_seconds(s.pid);
   auto t0 = Clock::now();
   std::vector<std::thread> threads;
   for (int c = 0; c < clients; ++c) {
@@ -158,11 +182,14 @@ CreateFigures create_pods(const Server& s, const std::string& ns, int clients, l
   if (failed) die(error);
   std::vector<double> all;
   for (auto& l : lat) all.insert(all.end(), l.begin(), l.end());
-  return {total / seconds_since(t0), percentile(all, 0.99)};
+  double elapsed = seconds_since(t0);
+  return {total / elapsed, percentile(all, 0.99), (cpu_seconds(s.pid) - cpu0) * 1e6 / std::max(1L, total)};
 }
 
 struct ListFigures {
   double ms = 0;
+  double server_cpu_ms = 0;  // per LIST
+  double client_cpu_ms = 0;  // per LIST, this (reading) thread
   double mib = 0;
   double mib_per_s = 0;
   long items = 0;
@@ -172,6 +199,8 @@ ListFigures list_pods(const Server& s, const std::string& path, int repeats) {
   HttpClient c(s.port, s.tls());
   std::vector<double> ms;
   std::string body;
+  double cpu0 = cpu_seconds(s.pid);
+  double client0 = thread_cpu_seconds();
   for (int i = 0; i < repeats; ++i) {
     body.clear();
     auto t0 = Clock::now();
@@ -180,6 +209,8 @@ ListFigures list_pods(const Server& s, const std::string& path, int repeats) {
     if (code != 200) die("LIST " + path + ": HTTP " + std::to_string(code));
   }
   ListFigures f;
+  f.server_cpu_ms = (cpu_seconds(s.pid) - cpu0) * 1000 / repeats;
+  f.client_cpu_ms = (thread_cpu_seconds() - client0) * 1000 / repeats;
   f.ms = median(ms);
   f.mib = static_cast<double>(body.size()) / (1 << 20);
   f.mib_per_s = f.mib / (f.ms / 1000);
@@ -331,7 +362,7 @@ int main(int argc, char** argv) {
   long pods = 100000;
   int watchers = 1000;
   long watch_objects = 10000;
-  bool full_plane = true, with_etcd = true, stores_only = false;
+  bool full_plane = true, with_etcd = true, stores_only = false, with_startup = true, with_watch = true;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -346,6 +377,8 @@ int main(int argc, char** argv) {
     else if (a == "--no-full-plane") full_plane = false;
     else if (a == "--no-etcd") with_etcd = false;
     else if (a == "--stores-only") stores_only = true;
+    else if (a == "--skip-startup") with_startup = false;
+    else if (a == "--skip-watch") with_watch = false;
     else binary = a;
   }
   signal(SIGPIPE, SIG_IGN);
@@ -368,11 +401,11 @@ int main(int argc, char** argv) {
   // Startup: the first start creates the PKI; warm starts are the usual case.
   std::vector<double> startups;
   double first_start = 0;
-  {
+  if (with_startup) {
     Server s = start_server(binary, root + "/startup", api_only, &first_start);
     stop_server(s);
   }
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; with_startup && i < 5; ++i) {
     double t = 0;
     Server s = start_server(binary, root + "/startup", api_only, &t);
     startups.push_back(t);
@@ -384,7 +417,7 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(std::chrono::seconds(1));
   double idle_rss = rss_mib(s.pid);
   for (const char* ns : {"bench-single", "bench-c0", "bench-c1", "bench-c2", "bench-fill"}) create_namespace(s, ns);
-  std::vector<double> single_rates, single_p99, conc_rates, conc_p99;
+  std::vector<double> single_rates, single_p99, conc_rates, conc_p99, conc_cpu;
   long created = 0;
   for (int round = 0; round < 3; ++round) {
     auto f = create_pods(s, "bench-single", 1, created, kSingleRound);
@@ -397,6 +430,7 @@ int main(int argc, char** argv) {
     created += kConcurrentRound;
     conc_rates.push_back(f.per_second);
     conc_p99.push_back(f.p99_ms);
+    conc_cpu.push_back(f.server_cpu_us);
   }
 
   std::vector<double> get_ms;
@@ -414,8 +448,11 @@ int main(int argc, char** argv) {
   double get_total_s = 0;
   for (double m : get_ms) get_total_s += m / 1000;
 
-  std::fprintf(stderr, "API server alone: watch fan-out ...\n");
-  WatchFigures watch = watch_fanout(s, watchers, watch_objects);
+  WatchFigures watch;
+  if (with_watch) {
+    std::fprintf(stderr, "API server alone: watch fan-out ...\n");
+    watch = watch_fanout(s, watchers, watch_objects);
+  }
   std::fprintf(stderr, "API server alone: LIST and fill to %ld pods ...\n", pods);
   ListFigures list10k = list_pods(s, pods_path("bench-c0"), 5);
   CreateFigures fill = create_pods(s, "bench-fill", 16, created, pods - created);
@@ -461,12 +498,14 @@ int main(int argc, char** argv) {
               median(single_rates), median(single_p99));
   std::printf("| pod creates/s, 16 concurrent clients (median of 3 x %ld) | %.0f (p99 %.2f ms) | >= 10,000 | 2,156 (p99 27 ms) |\n",
               kConcurrentRound, median(conc_rates), median(conc_p99));
+  std::printf("| server CPU per pod create, 16 clients (median of 3) | %.0f us | | - |\n", median(conc_cpu));
   std::printf("| pod GETs/s, 1 client (5000 GETs) | %.0f (p50 %.3f ms, p99 %.3f ms) | | - |\n",
               get_ms.size() / get_total_s, percentile(get_ms, 0.5), percentile(get_ms, 0.99));
-  std::printf("| LIST of %ld pods in one namespace (median of 5) | %.1f ms, %.0f MiB/s (%.1f MiB, %.2f KiB/pod) | | 142 ms from cache (10k) |\n",
-              list10k.items, list10k.ms, list10k.mib_per_s, list10k.mib, list10k.mib * 1024 / std::max(1L, list10k.items));
-  std::printf("| LIST of all %ld pods (median of 3) | %.1f ms, %.0f MiB/s (%.1f MiB) | < 1 s | - |\n", list_all.items,
-              list_all.ms, list_all.mib_per_s, list_all.mib);
+  std::printf("| LIST of %ld pods in one namespace (median of 5) | %.1f ms, %.0f MiB/s (%.1f MiB, %.2f KiB/pod; CPU: server %.0f ms, client %.0f ms) | | 142 ms from cache (10k) |\n",
+              list10k.items, list10k.ms, list10k.mib_per_s, list10k.mib, list10k.mib * 1024 / std::max(1L, list10k.items),
+              list10k.server_cpu_ms, list10k.client_cpu_ms);
+  std::printf("| LIST of all %ld pods (median of 3) | %.1f ms, %.0f MiB/s (%.1f MiB; CPU: server %.0f ms, client %.0f ms) | < 1 s | - |\n",
+              list_all.items, list_all.ms, list_all.mib_per_s, list_all.mib, list_all.server_cpu_ms, list_all.client_cpu_ms);
   std::printf("| pod creates/s while filling to %ld pods, 16 clients | %.0f (p99 %.2f ms) | | - |\n", pods,
               fill.per_second, fill.p99_ms);
   std::printf("| RSS with %ld pods, API server alone (after LISTs) | %.0f MiB (%.0f MiB) | < 1024 MiB | 1.1 GiB (10k pods + 35k ConfigMaps) |\n",

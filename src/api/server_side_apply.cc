@@ -1,6 +1,7 @@
 #include "api/server_side_apply.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 namespace skiff::api {
@@ -42,6 +43,45 @@ Json ownership_view(const Json& obj, const OwnershipScope& scope) {
 }
 
 FieldSet owned(const FieldSet& set) { return set_difference(set, stripped_paths()); }
+
+// ownership_view of an object the caller may change, without copying it: what the view leaves
+// out is moved aside while the view lives and put back after.
+class BorrowedOwnershipView {
+ public:
+  BorrowedOwnershipView(Json& obj, const OwnershipScope& scope) : obj_(obj) {
+    if (!obj.is_object() || scope.subresource == "status") {
+      copy_ = ownership_view(obj, scope);
+      return;
+    }
+    if (scope.status_is_subresource) status_ = take(obj_, "status");
+    if (auto m = obj_.find("metadata"); m != obj_.end() && m->is_object()) {
+      metadata_ = &*m;
+      managed_fields_ = take(*metadata_, "managedFields");
+    }
+  }
+  ~BorrowedOwnershipView() {
+    if (status_) obj_["status"] = std::move(*status_);
+    if (managed_fields_) (*metadata_)["managedFields"] = std::move(*managed_fields_);
+  }
+  BorrowedOwnershipView(const BorrowedOwnershipView&) = delete;
+  BorrowedOwnershipView& operator=(const BorrowedOwnershipView&) = delete;
+
+  const Json& get() const { return copy_ ? *copy_ : obj_; }
+
+ private:
+  static std::optional<Json> take(Json& object, const char* key) {
+    auto it = object.find(key);
+    if (it == object.end()) return std::nullopt;
+    std::optional<Json> value(std::move(*it));
+    object.erase(it);
+    return value;
+  }
+
+  Json& obj_;
+  std::optional<Json> copy_;
+  std::optional<Json> status_, managed_fields_;
+  Json* metadata_ = nullptr;
+};
 
 struct ItemIndex {
   std::vector<std::pair<PathElement, const Json*>> order;
@@ -371,7 +411,10 @@ Status track_update(const Json* live, Json& updated, const OwnershipScope& scope
   }
 
   Json before = live ? ownership_view(*live, scope) : Json::object();
-  Comparison changes = compare_objects(before, ownership_view(updated, scope), scope.schema);
+  Comparison changes = [&] {
+    BorrowedOwnershipView after(updated, scope);
+    return compare_objects(before, after.get(), scope.schema);
+  }();
   FieldSet taken = owned(set_union(changes.modified, changes.added));
   for (auto& e : entries) e.fields = set_difference(set_difference(e.fields, taken), changes.removed);
   if (!taken.empty()) {

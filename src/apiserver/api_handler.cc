@@ -6,6 +6,7 @@
 #include "api/openapi.h"
 #include "api/patch.h"
 #include "api/protobuf.h"
+#include "api/raw_json.h"
 #include "apiserver/crd_versions.h"
 #include "apiserver/object_rules.h"
 #include "apiserver/tables.h"
@@ -73,6 +74,7 @@ Result<Json> decode_body(const HttpRequest& req) {
 Status check_duplicate_fields(const HttpRequest& req, api::FieldValidation mode, std::vector<std::string>& warnings) {
   std::string ct = content_type_base(req.header("content-type"));
   if (mode == api::FieldValidation::kIgnore || !(ct.empty() || ct == "application/json")) return ok_status();
+  if (!api::may_have_duplicate_members(req.body)) return ok_status();  // a fast scan spares the exact one
   std::vector<std::string> problems;
   for (const auto& field : find_duplicate_json_fields(req.body)) problems.push_back("duplicate field \"" + field + "\"");
   if (problems.empty()) return ok_status();
@@ -183,19 +185,58 @@ Status check_field_selector(const api::ResourceInfo& r, const std::string& selec
   return ok_status();
 }
 
-std::string list_json(const api::ResourceInfo& r, const ListResult& list) {
+// A JSON list is the items' stored bytes between this head and tail.
+struct ListEnvelope {
+  std::string head, tail;
+  uint64_t size = 0;  // of the whole document
+};
+
+ListEnvelope list_envelope(const api::ResourceInfo& r, const ListResult& list) {
   Json meta = {{"resourceVersion", std::to_string(list.revision)}};
   if (!list.continue_token.empty()) {
     meta["continue"] = list.continue_token;
     meta["remainingItemCount"] = list.remaining;
   }
-  std::string out = "{\"apiVersion\":" + Json(r.gvk.api_version()).dump() + ",\"items\":[";
+  ListEnvelope e;
+  e.head = "{\"apiVersion\":" + Json(r.gvk.api_version()).dump() + ",\"items\":[";
+  e.tail = "],\"kind\":" + Json(r.list_kind).dump() + ",\"metadata\":" + meta.dump() + "}";
+  e.size = e.head.size() + e.tail.size() + (list.items.empty() ? 0 : list.items.size() - 1);
+  for (const auto& item : list.items) e.size += item->bytes.size();
+  return e;
+}
+
+std::string list_json(const api::ResourceInfo& r, const ListResult& list) {
+  ListEnvelope e = list_envelope(r, list);
+  std::string out;
+  out.reserve(e.size);
+  out += e.head;
   for (size_t i = 0; i < list.items.size(); ++i) {
     if (i) out += ',';
     out += list.items[i]->bytes;
   }
-  out += "],\"kind\":" + Json(r.list_kind).dump() + ",\"metadata\":" + meta.dump() + "}";
+  out += e.tail;
   return out;
+}
+
+// Large lists go out in pieces of about this size as they are assembled, so the client
+// decodes while the server still encrypts and no copy of the whole list is ever held.
+constexpr size_t kListPiece = 256 * 1024;
+
+void stream_list_json(const api::ResourceInfo& r, const ListResult& list, HttpExchange& ex) {
+  ListEnvelope e = list_envelope(r, list);
+  ResponseStream& stream = ex.start_sized(200, kJson, e.size);
+  std::string piece = std::move(e.head);
+  piece.reserve(kListPiece + 64 * 1024);
+  for (size_t i = 0; i < list.items.size(); ++i) {
+    if (i) piece += ',';
+    piece += list.items[i]->bytes;
+    if (piece.size() >= kListPiece) {
+      if (!stream.write(piece)) return;
+      piece.clear();
+    }
+  }
+  piece += e.tail;
+  stream.write(piece);
 }
 
 }  // namespace
@@ -387,7 +428,7 @@ void ApiHandler::handle_openapi(HttpRequest& req, HttpExchange& ex, int& code) {
 }
 
 void ApiHandler::send_object(HttpRequest& req, const api::ResourceInfo& r, const Json& obj, int status,
-                             HttpExchange& ex, const std::vector<std::string>& warnings) {
+                             HttpExchange& ex, const std::vector<std::string>& warnings, std::string served) {
   HttpResponse resp;
   resp.status = status;
   resp.headers = warning_headers(warnings);
@@ -421,7 +462,7 @@ void ApiHandler::send_object(HttpRequest& req, const api::ResourceInfo& r, const
       }
       [[fallthrough]];
     case Rendering::kJson:
-      resp.body = dump_json(obj);
+      resp.body = served.empty() ? dump_json(obj) : std::move(served);
       break;
   }
   ex.respond(std::move(resp));
@@ -468,6 +509,8 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
   if (wopts.field_manager.size() > 128)
     return fail(Error::invalid("fieldManager: Too long: may not be more than 128 bytes"));
   wopts.warnings = &warnings;
+  std::string served;  // the written object's bytes, when the registry has them
+  wopts.served_bytes = &served;
   const std::string& ns = info.namespace_;
 
   if (info.verb == "list") return do_list(req, *r, info, ex, code);
@@ -516,7 +559,7 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
     auto created = registry_.create(*r, ns, std::move(*body), wopts);
     if (!created.ok()) return fail(created.error());
     code = 201;
-    return send_object(req, *r, *created, 201, ex, warnings);
+    return send_object(req, *r, *created, 201, ex, warnings, std::move(served));
   }
 
   if (info.verb == "update") {
@@ -533,7 +576,7 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
     }
     updated = registry_.update(*r, ns, info.name, std::move(*body), sub, wopts);
     if (!updated.ok()) return fail(updated.error());
-    return send_object(req, *r, *updated, 200, ex, warnings);
+    return send_object(req, *r, *updated, 200, ex, warnings, std::move(served));
   }
 
   if (info.verb == "patch") {
@@ -570,7 +613,7 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
     }
     auto patched = registry_.patch(*r, ns, info.name, type, req.body, sub, wopts);
     if (!patched.ok()) return fail(patched.error());
-    return send_object(req, *r, *patched, 200, ex, warnings);
+    return send_object(req, *r, *patched, 200, ex, warnings, std::move(served));
   }
 
   if (info.verb == "delete") {
@@ -651,8 +694,12 @@ void ApiHandler::do_list(HttpRequest& req, const api::ResourceInfo& r, const Req
       resp.content_type = "application/yaml";
       resp.body = to_yaml(Json::parse(list_json(r, *list)));
       break;
-    default:
+    default: {
+      size_t bytes = 0;
+      for (const auto& item : list->items) bytes += item->bytes.size();
+      if (bytes > 4 * kListPiece) return stream_list_json(r, *list, ex);
       resp.body = list_json(r, *list);
+    }
   }
   ex.respond(std::move(resp));
 }

@@ -34,9 +34,10 @@ class ApiHandler final : public HttpHandler {
   void do_watch(HttpRequest& req, const api::ResourceInfo& r, const RequestInfo& info, HttpExchange& ex, int& code);
   void do_delete_collection(HttpRequest& req, const api::ResourceInfo& r, const RequestInfo& info, HttpExchange& ex,
                             int& code);
-  // Encodes one object for the Accept header (JSON or a one-row Table).
+  // Encodes one object for the Accept header (JSON or a one-row Table); `served`, when not
+  // empty, is obj already serialized as JSON.
   void send_object(HttpRequest& req, const api::ResourceInfo& r, const Json& obj, int status, HttpExchange& ex,
-                   const std::vector<std::string>& warnings);
+                   const std::vector<std::string>& warnings, std::string served = {});
 
   struct OpenApiDocs;
   // Built from the schema registry, and again whenever its generation moves (CRDs come and go).

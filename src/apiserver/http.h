@@ -2,6 +2,7 @@
 // stream for long-running responses (watch, log follow). http_server.cc adapts Beast to it.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -54,6 +55,9 @@ class HttpExchange {
   // Starts a chunked response; the stream lives until the handler returns.
   virtual ResponseStream& start_stream(int status, const std::string& content_type,
                                        const std::vector<std::pair<std::string, std::string>>& headers) = 0;
+  // Starts a response of exactly content_length bytes that the handler writes in pieces, so a
+  // large body (a LIST) never has to be assembled in memory; the connection stays reusable.
+  virtual ResponseStream& start_sized(int status, const std::string& content_type, uint64_t content_length) = 0;
 };
 
 class HttpHandler {

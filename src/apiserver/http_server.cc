@@ -47,22 +47,41 @@ UserInfo user_from_certificate(SSL* ssl) {
   return user;
 }
 
+std::string header_text(const http::response_header<>& head) {
+  std::string out = "HTTP/" + std::to_string(head.version() / 10) + "." + std::to_string(head.version() % 10) + " " +
+                    std::to_string(head.result_int()) + " ";
+  auto reason = http::obsolete_reason(head.result());
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  for (const auto& field : head) {
+    out.append(field.name_string().data(), field.name_string().size());
+    out += ": ";
+    out.append(field.value().data(), field.value().size());
+    out += "\r\n";
+  }
+  out += "\r\n";
+  return out;
+}
+
 template <class Stream>
 class Exchange final : public HttpExchange, public ResponseStream {
  public:
   Exchange(Stream& stream, int fd, unsigned http_version, bool keep_alive)
       : stream_(stream), fd_(fd), version_(http_version), keep_alive_(keep_alive) {}
 
+  // The head and (up to a size) the body go out in one write: over TLS every write is its own
+  // record and system call, which for small responses cost more than the copy.
   void respond(HttpResponse r) override {
-    http::response<http::string_body> res{static_cast<http::status>(r.status), version_};
-    res.set(http::field::server, "skiff");
-    res.set(http::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers) res.insert(k, v);
-    res.keep_alive(keep_alive_);
-    res.body() = std::move(r.body);
-    res.prepare_payload();
+    std::string out = head_text(r.status, r.content_type, r.headers, r.body.size());
+    constexpr size_t kCopiedBody = 256 * 1024;
     beast::error_code ec;
-    http::write(stream_, res, ec);
+    if (r.body.size() <= kCopiedBody) {
+      out += r.body;
+      net::write(stream_, net::buffer(out), ec);
+    } else {
+      net::write(stream_, net::buffer(out), ec);
+      if (!ec) net::write(stream_, net::buffer(r.body), ec);
+    }
     if (ec) failed_ = true;
     responded_ = true;
   }
@@ -85,10 +104,32 @@ class Exchange final : public HttpExchange, public ResponseStream {
     return *this;
   }
 
+  ResponseStream& start_sized(int status, const std::string& content_type, uint64_t content_length) override {
+    std::string text = head_text(status, content_type, {}, content_length);
+    beast::error_code ec;
+    net::write(stream_, net::buffer(text), ec);
+    if (ec) failed_ = true;
+    responded_ = true;
+    streaming_ = true;
+    sized_remaining_ = content_length;
+    sized_ = true;
+    return *this;
+  }
+
   bool write(std::string_view chunk) override {
     if (failed_) return false;
     if (chunk.empty()) return true;
     beast::error_code ec;
+    if (sized_) {
+      if (chunk.size() > sized_remaining_) {  // more than announced: the connection can not be reused
+        failed_ = true;
+        return false;
+      }
+      sized_remaining_ -= chunk.size();
+      net::write(stream_, net::buffer(chunk.data(), chunk.size()), ec);
+      if (ec) failed_ = true;
+      return !failed_;
+    }
     net::write(stream_, http::make_chunk(net::buffer(chunk.data(), chunk.size())), ec);
     if (ec) failed_ = true;
     return !failed_;
@@ -102,7 +143,7 @@ class Exchange final : public HttpExchange, public ResponseStream {
   }
 
   void finish_stream() {
-    if (!streaming_ || failed_) return;
+    if (!streaming_ || failed_ || sized_) return;
     beast::error_code ec;
     net::write(stream_, http::make_chunk_last(), ec);
   }
@@ -110,8 +151,24 @@ class Exchange final : public HttpExchange, public ResponseStream {
   bool responded() const { return responded_; }
   bool failed() const { return failed_; }
   bool streaming() const { return streaming_; }
+  // A sized response that received all its bytes: the connection can serve the next request.
+  bool sized_complete() const { return sized_ && !failed_ && sized_remaining_ == 0; }
 
  private:
+  std::string head_text(int status, const std::string& content_type,
+                        const std::vector<std::pair<std::string, std::string>>& headers, uint64_t content_length) const {
+    http::response_header<> head;
+    head.result(static_cast<http::status>(status));
+    head.version(version_);
+    head.set(http::field::server, "skiff");
+    head.set(http::field::content_type, content_type);
+    for (const auto& [k, v] : headers) head.insert(k, v);
+    head.set(http::field::content_length, std::to_string(content_length));
+    if (version_ >= 11 && !keep_alive_) head.set(http::field::connection, "close");
+    else if (version_ < 11 && keep_alive_) head.set(http::field::connection, "keep-alive");
+    return header_text(head);
+  }
+
   Stream& stream_;
   int fd_;
   unsigned version_;
@@ -119,6 +176,8 @@ class Exchange final : public HttpExchange, public ResponseStream {
   bool responded_ = false;
   bool streaming_ = false;
   bool failed_ = false;
+  bool sized_ = false;
+  uint64_t sized_remaining_ = 0;
 };
 
 HttpResponse status_response(int code, const std::string& reason, const std::string& message) {
@@ -284,7 +343,7 @@ class Server final : public HttpServer {
       Exchange<Stream> ex(stream, fd, msg.version(), keep_alive);
       handler_.handle(req, ex);
       if (!ex.responded()) ex.respond(status_response(500, "InternalError", "no response produced"));
-      if (ex.streaming()) {
+      if (ex.streaming() && !ex.sized_complete()) {
         ex.finish_stream();
         return;
       }

@@ -7,9 +7,7 @@
 namespace skiff::apiserver {
 namespace {
 
-client::ObjectPtr parse_object(const ObjectRef& ref) {
-  return std::make_shared<const Json>(Json::parse(ref->bytes));
-}
+client::ObjectPtr parse_object(const ObjectRef& ref) { return ref->parsed(); }
 
 class CacheWatchStream final : public client::WatchStream {
  public:

@@ -188,9 +188,15 @@ Status Registry::check_namespace(const api::ResourceInfo& info, const std::strin
   return ok_status();
 }
 
-Result<Json> Registry::finish_write(const std::string& key, Json obj, int64_t revision) {
+Result<Json> Registry::finish_write(const api::ResourceInfo& info, const std::string& key, Json obj,
+                                   int64_t revision, const WriteOptions& opts) {
   obj["metadata"]["resourceVersion"] = std::to_string(revision);
   cache_.wait_for_revision(revision);
+  if (opts.served_bytes && !info.custom) {
+    // The cache holds the object as served; a later write may already have replaced it.
+    if (ObjectRef cached = cache_.get(key); cached && cached->resource_version == revision)
+      *opts.served_bytes = cached->bytes;
+  }
   return obj;
 }
 
@@ -246,7 +252,7 @@ Result<Json> Registry::create_object(const api::ResourceInfo& info, const std::s
           .with_details(info.gvk.group, info.resource, name);
     return std::move(kv).error();
   }
-  return finish_write(key, std::move(obj), kv->mod_revision);
+  return finish_write(info, key, std::move(obj), kv->mod_revision, opts);
 }
 
 Result<ObjectRef> Registry::get_cached(const api::ResourceInfo& info, const std::string& ns,
@@ -401,14 +407,25 @@ Result<Json> Registry::update_with(const api::ResourceInfo& info, const std::str
                                    bool ownership_decided) {
   std::string key = object_key(info, ns, name);
   for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
-    SKIFF_ASSIGN_OR_RETURN(auto stored, store_.get(key));
-    if (!stored) return not_found(info, name);
-    SKIFF_ASSIGN_OR_RETURN(Json current, parse_json(stored->value));
-    current["metadata"]["resourceVersion"] = std::to_string(stored->mod_revision);
+    // The first attempt reads the watch cache, which holds every acknowledged write (and spares
+    // the store's lock); should a write still be in flight, the compare-and-swap below fails
+    // and the next attempt reads the store.
+    Json current;
+    int64_t mod_revision = 0;
+    if (ObjectRef cached = attempt == 0 ? cache_.get(key) : nullptr) {
+      SKIFF_ASSIGN_OR_RETURN(current, parse_json(cached->bytes));
+      mod_revision = cached->resource_version;
+    } else {
+      SKIFF_ASSIGN_OR_RETURN(auto stored, store_.get(key));
+      if (!stored) return not_found(info, name);
+      SKIFF_ASSIGN_OR_RETURN(current, parse_json(stored->value));
+      mod_revision = stored->mod_revision;
+    }
+    current["metadata"]["resourceVersion"] = std::to_string(mod_revision);
     set_served_version(info, current);
     SKIFF_ASSIGN_OR_RETURN(Json updated, transform(current));
     SKIFF_ASSIGN_OR_RETURN(auto written,
-                           store_update(info, key, std::move(updated), current, stored->mod_revision, subresource, opts,
+                           store_update(info, key, std::move(updated), current, mod_revision, subresource, opts,
                                         ownership_decided));
     if (written) return std::move(*written);  // else the object changed underneath: read it again
   }
@@ -484,7 +501,7 @@ Result<std::optional<Json>> Registry::store_update(const api::ResourceInfo& info
     if (kv.error().reason == "NotFound") return not_found(info, name);
     return std::move(kv).error();
   }
-  SKIFF_ASSIGN_OR_RETURN(Json written, finish_write(key, std::move(obj), kv->mod_revision));
+  SKIFF_ASSIGN_OR_RETURN(Json written, finish_write(info, key, std::move(obj), kv->mod_revision, opts));
   return std::optional<Json>(std::move(written));
 }
 
@@ -554,7 +571,7 @@ Result<DeleteResult> Registry::remove(const api::ResourceInfo& info, const std::
       auto kv = store_.update(key, dump_json(obj), stored->mod_revision);
       if (!kv.ok() && kv.error().reason == "Conflict") continue;
       if (!kv.ok()) return std::move(kv).error();
-      SKIFF_ASSIGN_OR_RETURN(Json written, finish_write(key, std::move(obj), kv->mod_revision));
+      SKIFF_ASSIGN_OR_RETURN(Json written, finish_write(info, key, std::move(obj), kv->mod_revision, {}));
       return DeleteResult{std::move(written), false};
     }
     if (opts.dry_run) return DeleteResult{obj, true};

@@ -25,6 +25,9 @@ struct WriteOptions {
   std::string user_agent;     // names the manager of other writes when field_manager is empty
   bool force = false;         // apply: take ownership of conflicting fields
   std::vector<std::string>* warnings = nullptr;  // "unknown field ..." under Warn
+  // When set, a write that stores the object leaves it here as served (JSON with its
+  // resourceVersion), so that the response need not serialize it once more.
+  std::string* served_bytes = nullptr;
 };
 
 enum class PatchType { kJson, kMerge, kStrategic, kApply };
@@ -110,7 +113,8 @@ class Registry {
                                            const Json& current, int64_t mod_revision, const std::string& subresource,
                                            const WriteOptions& opts, bool ownership_decided);
   Status check_namespace(const api::ResourceInfo& info, const std::string& ns) const;
-  Result<Json> finish_write(const std::string& key, Json obj, int64_t revision);
+  Result<Json> finish_write(const api::ResourceInfo& info, const std::string& key, Json obj, int64_t revision,
+                            const WriteOptions& opts);
 
   storage::Store& store_;
   WatchCache& cache_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/raw_json.h"
 #include "util/strings.h"
 
 namespace skiff::apiserver {
@@ -39,6 +40,14 @@ const std::string* CachedObject::field(std::string_view name) const {
   for (const auto& [k, v] : fields)
     if (k == name) return &v;
   return nullptr;
+}
+
+std::shared_ptr<const Json> CachedObject::parsed() const {
+  std::lock_guard lk(parsed_mu_);
+  if (auto held = parsed_.lock()) return held;
+  auto fresh = std::make_shared<const Json>(Json::parse(bytes));
+  parsed_ = fresh;
+  return fresh;
 }
 
 Result<ObjectFilter> ObjectFilter::parse(const std::string& label_selector, const std::string& field_selector) {
@@ -104,6 +113,8 @@ void Watcher::push(const CacheEvent& e) {
     queue_.clear();
   } else {
     queue_.push_back(e);
+    // A waiter sleeps only on an empty queue, so only the first event of a batch must wake it.
+    if (queue_.size() > 1) return;
   }
   cv_.notify_all();
 }
@@ -116,10 +127,95 @@ WatchCache::~WatchCache() {
   for (auto& w : watchers_) w->close();
 }
 
+namespace {
+
+// kSelectableFields grouped by their first path component, for one pass over each object.
+struct FieldGroup {
+  std::string_view top;
+  std::vector<std::pair<std::string_view, const char*>> members;  // second component (or "") -> field name
+};
+
+const std::vector<FieldGroup>& field_groups() {
+  static const std::vector<FieldGroup> groups = [] {
+    std::vector<FieldGroup> out;
+    for (const char* f : kSelectableFields) {
+      std::string_view name(f);
+      auto dot = name.find('.');
+      std::string_view top = name.substr(0, dot);
+      std::string_view rest = dot == std::string_view::npos ? std::string_view() : name.substr(dot + 1);
+      auto it = std::find_if(out.begin(), out.end(), [&](const FieldGroup& g) { return g.top == top; });
+      if (it == out.end()) it = out.insert(out.end(), FieldGroup{top, {}});
+      it->members.emplace_back(rest, f);
+    }
+    return out;
+  }();
+  return groups;
+}
+
+// A selectable field's value as Kubernetes' field selectors compare it; nullopt for null,
+// objects and arrays, which are not selectable.
+std::optional<std::string> raw_scalar_string(std::string_view raw) {
+  if (raw.empty() || raw == "null" || raw.front() == '{' || raw.front() == '[') return std::nullopt;
+  if (raw.front() == '"') return api::raw_string_value(raw);
+  return std::string(raw);  // true, false, or a number as serialized
+}
+
+// Fills obj from the stored bytes without parsing them into a tree. False when the bytes are
+// not shaped as expected (the caller then parses them).
+bool read_stored(std::string_view value, int64_t revision, CachedObject& obj) {
+  const auto& groups = field_groups();
+  std::string_view meta;
+  bool ok = api::for_each_raw_member(value, [&](std::string_view key, std::string_view member) {
+    if (key == "metadata") {
+      meta = member;
+      return true;
+    }
+    for (const auto& g : groups) {
+      if (g.top != key) continue;
+      for (const auto& [sub, field] : g.members) {
+        if (!sub.empty()) continue;
+        if (auto v = raw_scalar_string(member)) obj.fields.emplace_back(field, std::move(*v));
+      }
+      if (member.front() != '{') break;
+      api::for_each_raw_member(member, [&](std::string_view k, std::string_view v) {
+        for (const auto& [sub, field] : g.members) {
+          if (sub != k) continue;
+          if (auto s = raw_scalar_string(v)) obj.fields.emplace_back(field, std::move(*s));
+        }
+        return true;
+      });
+      break;
+    }
+    return true;
+  });
+  if (!ok || meta.empty()) return false;
+  bool meta_ok = api::for_each_raw_member(meta, [&](std::string_view key, std::string_view member) {
+    if (key == "name") {
+      obj.name = api::raw_string_value(member).value_or("");
+    } else if (key == "namespace") {
+      obj.namespace_ = api::raw_string_value(member).value_or("");
+    } else if (key == "labels" && member.front() == '{') {
+      obj.labels = Json::parse(member, nullptr, false);
+      if (obj.labels.is_discarded()) obj.labels = nullptr;
+    }
+    return true;
+  });
+  if (!meta_ok) return false;
+  auto bytes = api::with_resource_version(value, meta, std::to_string(revision));
+  if (!bytes) return false;
+  obj.bytes = std::move(*bytes);
+  return true;
+}
+
+}  // namespace
+
 ObjectRef WatchCache::make_object(const std::string& key, std::string_view value, int64_t revision) {
   auto obj = std::make_shared<CachedObject>();
   obj->key = key;
   obj->resource_version = revision;
+  if (read_stored(value, revision, *obj)) return obj;
+  obj->fields.clear();
+  obj->labels = nullptr;
   Json j = Json::parse(value, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     obj->bytes = std::string(value);

@@ -30,6 +30,15 @@ struct CachedObject {
   std::vector<std::pair<std::string, std::string>> fields;  // selectable fields present in the object
 
   const std::string* field(std::string_view name) const;
+
+  // The object parsed, shared by every in-process consumer while any of them holds it: each
+  // watch event is parsed once rather than once per watcher, and no parsed copy outlives its
+  // users (keeping one per cached object would multiply the cache's memory).
+  std::shared_ptr<const Json> parsed() const;
+
+ private:
+  mutable std::mutex parsed_mu_;
+  mutable std::weak_ptr<const Json> parsed_;
 };
 using ObjectRef = std::shared_ptr<const CachedObject>;
 

@@ -89,5 +89,34 @@ TEST(WatchCache, TooOldRevisionIsExpired) {
   EXPECT_EQ(w.error().reason, "Expired");
 }
 
+TEST(WatchCache, CachedObjectMatchesTheParsedObject) {
+  const std::string stored =
+      R"({"apiVersion":"v1","kind":"Pod","metadata":{"labels":{"app":"w\u00e9b"},"name":"p\"1","namespace":"ns",)"
+      R"("uid":"u"},"spec":{"containers":[{"name":"c","nodeName":"decoy"}],"hostNetwork":true,"nodeName":"n1",)"
+      R"("restartPolicy":"Always"},"status":{"phase":"Running","podIP":null}})";
+  ObjectRef ref = WatchCache::make_object("/registry/core/pods/ns/p", stored, 9);
+  Json expected = Json::parse(stored);
+  expected["metadata"]["resourceVersion"] = "9";
+  EXPECT_EQ(Json::parse(ref->bytes), expected);
+  // Bytes the server serialized itself come back identical to a re-serialization.
+  EXPECT_EQ(WatchCache::make_object("/registry/core/pods/ns/p", dump_json(Json::parse(stored)), 9)->bytes,
+            dump_json(expected));
+  EXPECT_EQ(ref->name, "p\"1");
+  EXPECT_EQ(ref->namespace_, "ns");
+  EXPECT_EQ(ref->labels, expected["metadata"]["labels"]);
+  ASSERT_NE(ref->field("spec.nodeName"), nullptr);
+  EXPECT_EQ(*ref->field("spec.nodeName"), "n1");
+  EXPECT_EQ(*ref->field("spec.hostNetwork"), "true");
+  EXPECT_EQ(*ref->field("status.phase"), "Running");
+  EXPECT_EQ(ref->field("status.podIP"), nullptr);
+  EXPECT_EQ(ref->field("spec.schedulerName"), nullptr);
+}
+
+TEST(WatchCache, ObjectsWithoutMetadataAreCachedAsStored) {
+  ObjectRef ref = WatchCache::make_object("/registry/x/k", R"({"kind":"X","type":"t"})", 3);
+  EXPECT_EQ(Json::parse(ref->bytes)["metadata"]["resourceVersion"], "3");
+  EXPECT_EQ(*ref->field("type"), "t");
+}
+
 }  // namespace
 }  // namespace skiff::apiserver

@@ -1,0 +1,226 @@
+#include "api/raw_json.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <vector>
+
+#include "util/json.h"
+
+namespace skiff::api {
+namespace {
+
+constexpr size_t kBad = std::string_view::npos;
+
+size_t skip_space(std::string_view s, size_t i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')) ++i;
+  return i;
+}
+
+// i at an opening quote; returns the index after the closing one.
+size_t skip_string(std::string_view s, size_t i) {
+  ++i;
+  while (i < s.size()) {
+    const void* q = std::memchr(s.data() + i, '"', s.size() - i);
+    if (!q) return kBad;
+    size_t end = static_cast<const char*>(q) - s.data();
+    size_t backslashes = 0;
+    while (end - backslashes > i && s[end - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return end + 1;
+    i = end + 1;
+  }
+  return kBad;
+}
+
+// i at the first character of a value; returns the index after it.
+size_t skip_value(std::string_view s, size_t i) {
+  if (i >= s.size()) return kBad;
+  char c = s[i];
+  if (c == '"') return skip_string(s, i);
+  if (c == '{' || c == '[') {
+    // Only quotes and brackets matter inside a container: a table finds them fastest.
+    static constexpr auto kStructural = [] {
+      std::array<bool, 256> t{};
+      for (unsigned char ch : {'"', '{', '[', '}', ']'}) t[ch] = true;
+      return t;
+    }();
+    int depth = 0;
+    const size_t n = s.size();
+    while (i < n) {
+      while (i < n && !kStructural[static_cast<unsigned char>(s[i])]) ++i;
+      if (i >= n) break;
+      char d = s[i];
+      if (d == '"') {
+        i = skip_string(s, i);
+        if (i == kBad) return kBad;
+        continue;
+      }
+      if (d == '{' || d == '[') {
+        ++depth;
+      } else if (--depth == 0) {
+        return i + 1;
+      }
+      ++i;
+    }
+    return kBad;
+  }
+  size_t start = i;
+  while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\n' && s[i] != '\r' &&
+         s[i] != '\t')
+    ++i;
+  return i == start ? kBad : i;
+}
+
+}  // namespace
+
+bool for_each_raw_member(std::string_view s,
+                         const std::function<bool(std::string_view key, std::string_view value)>& visit) {
+  size_t i = skip_space(s, 0);
+  if (i >= s.size() || s[i] != '{') return false;
+  i = skip_space(s, i + 1);
+  if (i < s.size() && s[i] == '}') return true;
+  while (i < s.size()) {
+    if (s[i] != '"') return false;
+    size_t key_end = skip_string(s, i);
+    if (key_end == kBad) return false;
+    std::string_view key = s.substr(i + 1, key_end - i - 2);
+    i = skip_space(s, key_end);
+    if (i >= s.size() || s[i] != ':') return false;
+    i = skip_space(s, i + 1);
+    size_t value_end = skip_value(s, i);
+    if (value_end == kBad) return false;
+    if (!visit(key, s.substr(i, value_end - i))) return true;
+    i = skip_space(s, value_end);
+    if (i >= s.size()) return false;
+    if (s[i] == '}') return true;
+    if (s[i] != ',') return false;
+    i = skip_space(s, i + 1);
+  }
+  return false;
+}
+
+std::optional<std::string_view> raw_member(std::string_view object, std::string_view key) {
+  std::optional<std::string_view> found;
+  for_each_raw_member(object, [&](std::string_view k, std::string_view v) {
+    if (k != key) return true;
+    found = v;
+    return false;
+  });
+  return found;
+}
+
+std::optional<std::string> raw_string_value(std::string_view raw) {
+  if (raw.size() < 2 || raw.front() != '"' || raw.back() != '"') return std::nullopt;
+  std::string_view inner = raw.substr(1, raw.size() - 2);
+  if (inner.find('\\') == std::string_view::npos) return std::string(inner);
+  Json parsed = Json::parse(raw, nullptr, false);
+  if (!parsed.is_string()) return std::nullopt;
+  return parsed.get<std::string>();
+}
+
+namespace {
+
+// Deeper documents are left to the exact check rather than recursed into (request bodies are
+// untrusted).
+constexpr int kMaxScanDepth = 32;
+
+bool containers_may_repeat(std::string_view value, int depth);
+
+bool object_may_repeat(std::string_view object, int depth) {
+  std::vector<std::string_view> keys;
+  bool maybe = false;
+  bool scanned = for_each_raw_member(object, [&](std::string_view key, std::string_view value) {
+    if (key.find('\\') != std::string_view::npos || containers_may_repeat(value, depth + 1)) {
+      maybe = true;
+      return false;
+    }
+    keys.push_back(key);
+    return true;
+  });
+  if (!scanned || maybe) return true;
+  std::sort(keys.begin(), keys.end());
+  return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
+}
+
+bool array_may_repeat(std::string_view array, int depth) {
+  size_t i = skip_space(array, 1);
+  if (i < array.size() && array[i] == ']') return false;
+  while (i < array.size()) {
+    size_t end = skip_value(array, i);
+    if (end == kBad) return true;
+    if (containers_may_repeat(array.substr(i, end - i), depth + 1)) return true;
+    i = skip_space(array, end);
+    if (i >= array.size()) return true;
+    if (array[i] == ']') return false;
+    if (array[i] != ',') return true;
+    i = skip_space(array, i + 1);
+  }
+  return true;
+}
+
+bool containers_may_repeat(std::string_view value, int depth) {
+  if (value.empty()) return false;
+  bool container = value.front() == '{' || value.front() == '[';
+  if (container && depth > kMaxScanDepth) return true;
+  if (value.front() == '{') return object_may_repeat(value, depth);
+  if (value.front() == '[') return array_may_repeat(value, depth);
+  return false;
+}
+
+}  // namespace
+
+bool may_have_duplicate_members(std::string_view json) {
+  size_t start = skip_space(json, 0);
+  size_t end = skip_value(json, start);
+  if (end == kBad || skip_space(json, end) != json.size()) return true;
+  return containers_may_repeat(json.substr(start, end - start), 0);
+}
+
+std::optional<std::string> with_resource_version(std::string_view object, std::string_view resource_version) {
+  auto meta = raw_member(object, "metadata");
+  if (!meta) return std::nullopt;
+  return with_resource_version(object, *meta, resource_version);
+}
+
+std::optional<std::string> with_resource_version(std::string_view object, std::string_view metadata,
+                                                 std::string_view resource_version) {
+  const std::string_view* meta = &metadata;
+  if (meta->empty() || meta->front() != '{') return std::nullopt;
+  constexpr std::string_view kKey = "resourceVersion";
+  const std::string member = "\"resourceVersion\":\"" + std::string(resource_version) + "\"";
+  // Where the member goes: replacing [at, at + replaced), or inserted at `at`.
+  size_t at = kBad, replaced = 0;
+  bool any_member = false, insert_before_member = false;
+  bool ok = for_each_raw_member(*meta, [&](std::string_view key, std::string_view value) {
+    any_member = true;
+    if (key == kKey) {
+      at = key.data() - 1 - object.data();
+      replaced = value.data() + value.size() - (key.data() - 1);
+      return false;
+    }
+    if (key > kKey) {
+      at = key.data() - 1 - object.data();
+      insert_before_member = true;
+      return false;
+    }
+    return true;
+  });
+  if (!ok) return std::nullopt;
+  std::string out;
+  out.reserve(object.size() + member.size() + 1);
+  if (at != kBad) {
+    out.append(object.substr(0, at));
+    out.append(member);
+    if (insert_before_member) out.push_back(',');
+    out.append(object.substr(at + replaced));
+    return out;
+  }
+  size_t close = meta->data() + meta->size() - 1 - object.data();  // the metadata object's '}'
+  out.append(object.substr(0, close));
+  if (any_member) out.push_back(',');
+  out.append(member);
+  out.append(object.substr(close));
+  return out;
+}
+
+}  // namespace skiff::api
