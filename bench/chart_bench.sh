@@ -52,3 +52,5 @@ for c in $charts; do
   cd - > /dev/null
 done
 echo "($runs alternating runs per tool and chart, default case; speedup = helm/skiff wall, mem = skiff/helm peak RSS)"
+# Wall times move with the machine's load (2 cores, often shared): print it beside the table.
+echo "(load average: $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -125,5 +125,23 @@ TEST(ChartRender, SchemaViolationNamesThePath) {
             "string, want integer\n");
 }
 
+TEST(ChartRender, ReleaseNamesMustBeDnsSubdomainsOfAtMost53Characters) {
+  ChartDir d;
+  write_app(d);
+  auto with_name = [&](const std::string& name) {
+    TemplateOptions o;
+    o.args = {name, d.path("app")};
+    return run_template(o);
+  };
+  for (const std::string& good : std::vector<std::string>{"rel", "a", "a.b-c", "0-9", std::string(53, 'x')}) {
+    EXPECT_TRUE(with_name(good).ok()) << good;
+  }
+  for (const std::string& bad : std::vector<std::string>{"Rel", "a_b", "-a", "a-", "a..b", ".a", "a.", "a.-b", std::string(54, 'x')}) {
+    auto r = with_name(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message.find("release name check failed: release name \"" + bad + "\""), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace skiff::chart

@@ -76,6 +76,29 @@ TEST(Dependencies, AliasRenamesACopy) {
   EXPECT_EQ(child->name(), "child");
 }
 
+TEST(Dependencies, OneSubchartUnderTwoAliasesGivesTwoCharts) {
+  auto parent = make_chart("parent", Json::object());
+  auto child = make_chart("child", Json::parse(R"({"port": 80})"));
+  child->set_dependencies({make_chart("grandchild", Json::object())});
+  parent->set_dependencies({std::move(child)});  // owned by the parent alone
+  for (const char* alias : {"first", "second"}) {
+    Dependency d{"child", "^1.0.0", ""};
+    d.alias = alias;
+    parent->metadata.dependencies.push_back(d);
+  }
+  ASSERT_TRUE(process_dependencies(*parent, Json::object()).ok());
+  ASSERT_EQ(parent->dependencies.size(), 2u);
+  EXPECT_EQ(parent->dependencies[0]->name(), "first");
+  EXPECT_EQ(parent->dependencies[1]->name(), "second");
+  EXPECT_NE(parent->dependencies[0].get(), parent->dependencies[1].get());
+  for (const auto& alias : parent->dependencies) {
+    EXPECT_EQ(alias->values["port"], 80);
+    ASSERT_EQ(alias->dependencies.size(), 1u);
+    EXPECT_EQ(alias->dependencies[0]->parent, alias.get());
+    EXPECT_EQ(alias->dependencies[0]->full_path(), "parent/charts/" + alias->name() + "/charts/grandchild");
+  }
+}
+
 TEST(Dependencies, ImportValuesCopyExportsUp) {
   auto parent = make_chart("parent", Json::object());
   auto child = make_chart("child", Json::parse(R"({"exports": {"data": {"port": 80}}})"));

@@ -1,17 +1,17 @@
 #include "chart/chart/loader.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
+#include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "chart/chart/helmignore.h"
 #include "chart/chart/metadata.h"
+#include "chart/chart/tar_reader.h"
 #include "chart/chart/yaml_values.h"
 
 namespace skiff::chart {
@@ -22,12 +22,25 @@ namespace {
 
 constexpr const char* kUtf8Bom = "\xEF\xBB\xBF";
 
+// One read into a string of the file's size: charts are many small files, and stream
+// buffers cost more than the reads themselves.
 Result<std::string> read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return Error::not_found("open " + p.string() + ": no such file or directory");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error::not_found("open " + p.string() + ": no such file or directory");
+  struct stat st {};
+  std::string data;
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) data.resize(static_cast<size_t>(st.st_size));
+  size_t filled = 0;
+  while (true) {
+    if (filled == data.size()) data.resize(data.size() + 4096);  // sizes that fstat does not know
+    ssize_t n = ::read(fd, data.data() + filled, data.size() - filled);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    filled += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  data.resize(filled);
+  return data;
 }
 
 // filepath.Walk order: each directory's entries sorted by name.
@@ -40,20 +53,20 @@ Status walk(const fs::path& top, const std::string& rel, const IgnoreRules& rule
   for (const auto& name : names) {
     std::string path = rel.empty() ? name : rel + "/" + name;
     fs::path full = top / path;
-    bool is_dir = fs::is_directory(full, ec);  // follows symlinks, like helm's sympath
+    struct stat st {};
+    bool found = ::stat(full.c_str(), &st) == 0;  // follows symlinks, like helm's sympath
+    bool is_dir = found && S_ISDIR(st.st_mode);
     if (rules.ignore(path, is_dir)) continue;
     if (is_dir) {
       SKIFF_TRY(walk(top, path, rules, out));
       continue;
     }
-    if (!fs::is_regular_file(full, ec)) {
+    if (!found || !S_ISREG(st.st_mode)) {
       return Error::invalid("cannot load irregular file " + full.string() + " as it has file mode type bits set");
     }
     SKIFF_ASSIGN_OR_RETURN(std::string data, read_file(full));
     if (data.rfind(kUtf8Bom, 0) == 0) data.erase(0, 3);
-    auto mtime = fs::last_write_time(full, ec);
-    long long mtime_ns = ec ? 0 : static_cast<long long>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                      std::chrono::file_clock::to_sys(mtime).time_since_epoch()).count());
+    long long mtime_ns = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
     out.push_back({path, std::move(data), mtime_ns});
   }
   return ok_status();
@@ -109,39 +122,39 @@ Result<std::shared_ptr<Chart>> load_chart_files(std::vector<ChartFile> files) {
     const std::string& n = f.name;
     if (n == "Chart.yaml") continue;
     if (n == "Chart.lock") {
-      c->lock_file = f;
+      c->lock_file = std::move(f);
       continue;
     }
     if (n == "values.yaml") {
-      c->values_file = f;
       auto values = load_values(f.data, "values.yaml");
       if (!values.ok()) return Error::invalid("cannot load values.yaml: " + values.error().message);
       c->values = std::move(values).value();
+      c->values_file = std::move(f);
     } else if (n == "values.schema.json") {
       c->schema = f.data;
-      c->schema_file = f;
+      c->schema_file = std::move(f);
     } else if (n == "requirements.yaml") {
       have_metadata = true;
       if (c->metadata.api_version.empty()) c->metadata.api_version = "v1";
       SKIFF_ASSIGN_OR_RETURN(Json doc, parse_yaml_json(f.data, "requirements.yaml"));
       auto decoded = decode_metadata(doc, c->metadata, "requirements.yaml");
       if (!decoded.ok()) return std::move(decoded).error();
-      if (c->metadata.api_version == "v1") c->files.push_back(f);
+      if (c->metadata.api_version == "v1") c->files.push_back(std::move(f));
     } else if (n == "requirements.lock") {
       c->lock_file = f;
-      if (c->metadata.api_version == "v1") c->files.push_back(f);
+      if (c->metadata.api_version == "v1") c->files.push_back(std::move(f));
     } else if (n.rfind("templates/", 0) == 0) {
-      c->templates.push_back(f);
+      c->templates.push_back(std::move(f));
     } else if (n.rfind("charts/", 0) == 0) {
       if (extension(n) == ".prov") {
-        c->files.push_back(f);
+        c->files.push_back(std::move(f));
         continue;
       }
       std::string rest = n.substr(7);
       std::string cname = rest.substr(0, rest.find('/'));
       subcharts[cname].push_back({rest, std::move(f.data), f.mtime_ns});
     } else {
-      c->files.push_back(f);
+      c->files.push_back(std::move(f));
     }
   }
   if (!have_metadata) return Error::invalid("Chart.yaml file is missing");
@@ -176,47 +189,25 @@ Result<std::shared_ptr<Chart>> load_chart_files(std::vector<ChartFile> files) {
 }
 
 Result<std::shared_ptr<Chart>> load_chart_archive(const std::string& bytes) {
-  struct archive* a = archive_read_new();
-  archive_read_support_filter_all(a);
-  archive_read_support_format_tar(a);
-  if (archive_read_open_memory(a, bytes.data(), bytes.size()) != ARCHIVE_OK) {
-    std::string msg = archive_error_string(a) ? archive_error_string(a) : "not a chart archive";
-    archive_read_free(a);
-    return Error::invalid(msg);
-  }
+  SKIFF_ASSIGN_OR_RETURN(std::vector<TarEntry> entries, read_tar_gz(bytes));
   std::vector<ChartFile> files;
-  struct archive_entry* entry = nullptr;
-  int rc;
-  while ((rc = archive_read_next_header(a, &entry)) == ARCHIVE_OK) {
-    if (archive_entry_filetype(entry) != AE_IFREG) continue;
-    std::string name = archive_entry_pathname(entry);
+  for (auto& entry : entries) {
     // Archives hold one top-level directory, the chart's name; drop it.
-    auto slash = name.find('/');
+    auto slash = entry.name.find('/');
     if (slash == std::string::npos) continue;
-    name = name.substr(slash + 1);
+    std::string name = entry.name.substr(slash + 1);
     if (name.empty()) continue;
     if (name.find("..") != std::string::npos && (name == ".." || name.rfind("../", 0) == 0 ||
                                                  name.find("/../") != std::string::npos)) {
-      archive_read_free(a);
       return Error::invalid("chart illegally contains content outside the base directory: \"" + name + "\"");
     }
-    std::string data;
-    const void* buf;
-    size_t size;
-    la_int64_t offset;
-    while (archive_read_data_block(a, &buf, &size, &offset) == ARCHIVE_OK) {
-      data.append(static_cast<const char*>(buf), size);
-    }
+    std::string data = std::move(entry.data);
     if (data.rfind(kUtf8Bom, 0) == 0) data.erase(0, 3);
     // A later entry of the same name wins, as helm's loader keeps the last.
     auto same = std::find_if(files.begin(), files.end(), [&](const ChartFile& f) { return f.name == name; });
     if (same != files.end()) files.erase(same);
-    files.push_back({name, std::move(data), static_cast<long long>(archive_entry_mtime(entry)) * 1000000000LL});
+    files.push_back({name, std::move(data), entry.mtime_s * 1000000000LL});
   }
-  bool failed = rc != ARCHIVE_EOF;
-  std::string msg = failed && archive_error_string(a) ? archive_error_string(a) : "";
-  archive_read_free(a);
-  if (failed) return Error::invalid(msg.empty() ? "error reading chart archive" : msg);
   if (files.empty()) return Error::invalid("no files in chart archive");
   return load_chart_files(std::move(files));
 }

@@ -1,17 +1,28 @@
 #include "chart/funcs/random.h"
 
-#include <openssl/rand.h>
+#include <sys/random.h>
 
+#include <cerrno>
 #include <random>
 
 namespace skiff::chart::funcs {
 
+// The kernel's generator (getrandom) rather than OpenSSL's: a template that only needs a
+// random password must not pay for initialising OpenSSL's DRBG and providers.
 std::string random_bytes(size_t n) {
   std::string out(n, '\0');
-  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
-    // OpenSSL's generator failing is not expected; fall back to the OS source.
+  size_t filled = 0;
+  while (filled < n) {
+    ssize_t got = getrandom(out.data() + filled, n - filled, 0);
+    if (got > 0) {
+      filled += static_cast<size_t>(got);
+    } else if (got < 0 && errno != EINTR) {
+      break;
+    }
+  }
+  if (filled < n) {
     std::random_device rd;
-    for (auto& c : out) c = static_cast<char>(rd());
+    for (size_t i = filled; i < n; ++i) out[i] = static_cast<char>(rd());
   }
   return out;
 }

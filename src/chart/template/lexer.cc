@@ -76,8 +76,8 @@ const std::map<std::string_view, ItemType>& keywords() {
 
 std::string Item::describe() const {
   if (type == ItemType::kEOF) return "EOF";
-  if (type == ItemType::kError) return val;
-  if (type > ItemType::kKeyword) return "<" + val + ">";
+  if (type == ItemType::kError) return std::string(val);
+  if (type > ItemType::kKeyword) return "<" + std::string(val) + ">";
   if (rune_count(val) > 10) {
     size_t i = 0;
     for (int n = 0; n < 10; ++n) {
@@ -98,10 +98,15 @@ int Lexer::next() {
     at_eof_ = true;
     return kEof;
   }
+  auto b = static_cast<unsigned char>(input_[pos_]);
+  if (b < 0x80) {  // ASCII, nearly all of a template: no rune decoding
+    ++pos_;
+    if (b == '\n') ++line_;
+    return b;
+  }
   int w;
   int r = decode_rune(input_.substr(pos_), &w);
   pos_ += w;
-  if (r == '\n') ++line_;
   return r;
 }
 
@@ -113,6 +118,12 @@ int Lexer::peek() {
 
 void Lexer::backup() {
   if (at_eof_ || pos_ == 0) return;
+  auto last = static_cast<unsigned char>(input_[pos_ - 1]);
+  if (last < 0x80) {
+    --pos_;
+    if (last == '\n') --line_;
+    return;
+  }
   size_t start = pos_ - 1;
   while (start > 0 && pos_ - start < 4 && (static_cast<unsigned char>(input_[start]) & 0xC0) == 0x80) {
     --start;
@@ -131,7 +142,7 @@ Item Lexer::this_item(ItemType t) {
   Item i;
   i.type = t;
   i.pos = start_;
-  i.val = std::string(input_.substr(start_, pos_ - start_));
+  i.val = input_.substr(start_, pos_ - start_);
   i.line = start_line_;
   start_ = pos_;
   start_line_ = line_;
@@ -164,7 +175,7 @@ Item Lexer::errorf(std::string message) {
   Item i;
   i.type = ItemType::kError;
   i.pos = start_;
-  i.val = std::move(message);
+  i.val = messages_.emplace_back(std::move(message));
   i.line = start_line_;
   start_ = 0;
   pos_ = 0;

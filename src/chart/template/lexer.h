@@ -2,6 +2,7 @@
 // comments, with Go's token kinds, positions, line numbers and error texts.
 #pragma once
 
+#include <deque>
 #include <string>
 #include <string_view>
 
@@ -48,7 +49,7 @@ enum class ItemType {
 struct Item {
   ItemType type = ItemType::kEOF;
   size_t pos = 0;        // byte offset of the item in the input
-  std::string val;  // the item's text (error items: the message)
+  std::string_view val;  // the item's text, in the input (error items: the message, owned by the lexer)
   int line = 1;     // line number at the start of the item
 
   // How Go's parser names the item in "unexpected X in Y".
@@ -90,6 +91,7 @@ class Lexer {
   Item lex_number();
 
   std::string_view input_;
+  std::deque<std::string> messages_;  // error texts that items point into
   size_t pos_ = 0;
   size_t start_ = 0;
   bool at_eof_ = false;

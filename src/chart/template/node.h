@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace skiff::chart::tmpl {
@@ -61,10 +62,9 @@ struct ListNode : Node {
 };
 
 struct TextNode : Node {
-  TextNode(size_t pos, const Tree* t, std::string text)
-      : Node(NodeType::kText, pos, t), text(std::move(text)) {}
+  TextNode(size_t pos, const Tree* t, std::string_view text) : Node(NodeType::kText, pos, t), text(text) {}
   void write_to(std::string& out) const override;
-  std::string text;
+  std::string_view text;  // a slice of the tree's text, which the tree keeps alive
 };
 
 struct CommentNode : Node {

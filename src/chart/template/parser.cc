@@ -208,7 +208,7 @@ NodePtr TreeParser::text_or_action() {
       return n;
     }
     case ItemType::kComment:
-      return std::make_unique<CommentNode>(token.pos, tree_.get(), token.val);
+      return std::make_unique<CommentNode>(token.pos, tree_.get(), std::string(token.val));
     default:
       unexpected(token, "input");
   }
@@ -255,14 +255,14 @@ std::unique_ptr<PipeNode> TreeParser::pipeline(const std::string& context, ItemT
     if (nxt.type == ItemType::kAssign || nxt.type == ItemType::kDeclare) {
       pipe->is_assign = nxt.type == ItemType::kAssign;
       next_non_space();
-      pipe->decl.push_back(std::make_unique<VariableNode>(v.pos, tree_.get(), v.val));
-      vars_.push_back(v.val);
+      pipe->decl.push_back(std::make_unique<VariableNode>(v.pos, tree_.get(), std::string(v.val)));
+      vars_.emplace_back(v.val);
       break;
     }
     if (nxt.type == ItemType::kChar && nxt.val == ",") {
       next_non_space();
-      pipe->decl.push_back(std::make_unique<VariableNode>(v.pos, tree_.get(), v.val));
-      vars_.push_back(v.val);
+      pipe->decl.push_back(std::make_unique<VariableNode>(v.pos, tree_.get(), std::string(v.val)));
+      vars_.emplace_back(v.val);
       if (context == "range" && pipe->decl.size() < 2) {
         ItemType t = peek_non_space().type;
         if (t == ItemType::kVariable || t == ItemType::kRightDelim || t == ItemType::kRightParen) {
@@ -442,7 +442,7 @@ NodePtr TreeParser::operand() {
   if (peek().type == ItemType::kField) {
     size_t chain_pos = peek().pos;
     std::vector<std::string> fields;
-    while (peek().type == ItemType::kField) fields.push_back(next().val.substr(1));
+    while (peek().type == ItemType::kField) fields.emplace_back(next().val.substr(1));
     std::string chain_text = node->str();
     for (const auto& f : fields) chain_text += "." + f;
     switch (node->type) {
@@ -471,15 +471,15 @@ NodePtr TreeParser::term() {
   switch (token.type) {
     case ItemType::kIdentifier:
       if (!(*s_->has_function)(token.val)) errorf("function " + go_quote(token.val) + " not defined");
-      return std::make_unique<IdentifierNode>(token.pos, tree_.get(), token.val);
+      return std::make_unique<IdentifierNode>(token.pos, tree_.get(), std::string(token.val));
     case ItemType::kDot:
       return std::make_unique<DotNode>(token.pos, tree_.get());
     case ItemType::kNil:
       return std::make_unique<NilNode>(token.pos, tree_.get());
     case ItemType::kVariable:
-      return use_var(token.pos, token.val);
+      return use_var(token.pos, std::string(token.val));
     case ItemType::kField:
-      return std::make_unique<FieldNode>(token.pos, tree_.get(), token.val);
+      return std::make_unique<FieldNode>(token.pos, tree_.get(), std::string(token.val));
     case ItemType::kBool:
       return std::make_unique<BoolNode>(token.pos, tree_.get(), token.val == "true");
     case ItemType::kCharConstant:
@@ -499,7 +499,7 @@ NodePtr TreeParser::term() {
     case ItemType::kRawString: {
       auto s = go_unquote(token.val);
       if (!s) errorf("invalid syntax");
-      return std::make_unique<StringNode>(token.pos, tree_.get(), token.val, *s);
+      return std::make_unique<StringNode>(token.pos, tree_.get(), std::string(token.val), *s);
     }
     default:
       break;
@@ -517,8 +517,8 @@ NodePtr TreeParser::use_var(size_t pos, const std::string& name) {
 }
 
 std::unique_ptr<NumberNode> TreeParser::new_number(const Item& token) {
-  auto n = std::make_unique<NumberNode>(token.pos, tree_.get(), token.val);
-  const std::string& text = token.val;
+  auto n = std::make_unique<NumberNode>(token.pos, tree_.get(), std::string(token.val));
+  const std::string& text = n->text;
   if (token.type == ItemType::kCharConstant) {
     int32_t r;
     bool multibyte;

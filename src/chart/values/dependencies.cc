@@ -65,11 +65,31 @@ void process_conditions(std::vector<Dependency>& reqs, const Json& cvals, const 
   }
 }
 
-std::shared_ptr<Chart> alias_dependency(const std::vector<std::shared_ptr<Chart>>& charts, const Dependency& dep) {
+bool matches(const Chart& c, const Dependency& dep) {
+  return c.name() == dep.name && semver_satisfies(dep.version, c.metadata.version);
+}
+
+// helm copies the chart struct shallowly (its files are shared pointers). Here files are
+// values, so a chart that only its parent owns, and that no later entry of `reqs` can
+// pick again, is moved rather than copied: the caller drops the original either way, so
+// nobody can see the difference. Charts shared with anyone else are copied.
+std::shared_ptr<Chart> alias_dependency(const std::vector<std::shared_ptr<Chart>>& charts,
+                                        const std::vector<Dependency>& reqs, size_t index) {
+  const Dependency& dep = reqs[index];
   for (const auto& c : charts) {
-    if (c->name() != dep.name) continue;
-    if (!semver_satisfies(dep.version, c->metadata.version)) continue;
-    auto out = c->clone_for_alias();
+    if (!matches(*c, dep)) continue;
+    bool must_copy = c.use_count() > 1;
+    for (size_t later = index + 1; later < reqs.size(); ++later) {
+      if (matches(*c, reqs[later])) must_copy = true;
+    }
+    std::shared_ptr<Chart> out;
+    if (must_copy) {
+      out = c->clone_for_alias();
+    } else {
+      out = std::make_shared<Chart>(std::move(*c));
+      c->metadata.name.clear();  // the husk left behind must not match again
+      out->set_dependencies(std::move(out->dependencies));
+    }
     if (!dep.alias.empty()) out->metadata.name = dep.alias;
     return out;
   }
@@ -86,9 +106,10 @@ Status process_enabled(Chart& c, const Json& v, const std::string& path) {
     }
     if (!claimed) chart_deps.push_back(existing);
   }
-  for (auto& req : c.metadata.dependencies) {
-    if (auto aliased = alias_dependency(c.dependencies, req)) chart_deps.push_back(aliased);
-    if (!req.alias.empty()) req.name = req.alias;
+  auto& reqs = c.metadata.dependencies;
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    if (auto aliased = alias_dependency(c.dependencies, reqs, i)) chart_deps.push_back(aliased);
+    if (!reqs[i].alias.empty()) reqs[i].name = reqs[i].alias;
   }
   c.set_dependencies(chart_deps);
   for (auto& req : c.metadata.dependencies) req.enabled = true;

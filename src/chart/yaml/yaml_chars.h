@@ -55,9 +55,10 @@ inline bool is_space(std::string_view s, size_t i) { return at(s, i) == ' '; }
 inline bool is_tab(std::string_view s, size_t i) { return at(s, i) == '\t'; }
 inline bool is_blank(std::string_view s, size_t i) { return at(s, i) == ' ' || at(s, i) == '\t'; }
 inline bool is_break(std::string_view s, size_t i) {
-  uint8_t b = at(s, i), b1 = at(s, i + 1), b2 = at(s, i + 2);
-  return b == '\r' || b == '\n' || (b == 0xC2 && b1 == 0x85) ||
-         (b == 0xE2 && b1 == 0x80 && (b2 == 0xA8 || b2 == 0xA9));
+  uint8_t b = at(s, i);
+  if (b < 0x80) return b == '\r' || b == '\n';  // the common case reads one byte
+  return (b == 0xC2 && at(s, i + 1) == 0x85) ||
+         (b == 0xE2 && at(s, i + 1) == 0x80 && (at(s, i + 2) == 0xA8 || at(s, i + 2) == 0xA9));
 }
 inline bool is_crlf(std::string_view s, size_t i) { return at(s, i) == '\r' && at(s, i + 1) == '\n'; }
 inline bool is_breakz(std::string_view s, size_t i) { return is_break(s, i) || is_z(s, i); }

@@ -15,6 +15,10 @@ constexpr size_t kMaxIndents = 10000;
 std::string check_input(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     uint8_t b = static_cast<uint8_t>(s[i]);
+    if ((b >= 0x20 && b <= 0x7E) || b == '\n' || b == '\t' || b == '\r') {  // allowed ASCII, the bulk
+      ++i;
+      continue;
+    }
     size_t w = char_width(b);
     if (w == 0) return "invalid leading UTF-8 octet";
     if (i + w > s.size()) return "incomplete UTF-8 octet sequence";
