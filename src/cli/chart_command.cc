@@ -99,6 +99,7 @@ struct ChartFlags::Impl {
   chart::HistoryOptions history;
   chart::ListOptions list;
   chart::StatusOptions status;
+  chart::TestOptions test;
   chart::GetOptions get;
   bool pull_plain_http = false;
   bool pull_devel = false;
@@ -470,6 +471,19 @@ static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
   st->add_option("--revision", so.revision, "Show the status of this revision");
   st->add_flag("--show-desc", so.show_desc, "Show the description (always shown by helm 4)");
   impl.actions.emplace_back(st, [&impl] { return print_result(chart::run_status(impl.status)); });
+
+  CLI::App* te = chart->add_subcommand("test", "Run tests for a release, like `helm test`");
+  auto& to = impl.test;
+  te->add_option("name", to.name, "RELEASE_NAME")->required();
+  cluster_flags(te, to.cluster);
+  timeout_flag(te, to.timeout_seconds);
+  te->add_option("--filter", to.filters, "Tests by name=NAME, or !name=NAME to exclude (repeatable)")->delimiter(',');
+  impl.actions.emplace_back(te, [&impl] {
+    auto report = chart::run_test(impl.test);
+    if (!report.ok()) return print_result(report.error());
+    std::cout << report->status;
+    return print_result(report->tests.ok() ? Result<std::string>(std::string()) : Result<std::string>(report->tests.error()));
+  });
 
   CLI::App* get = chart->add_subcommand("get", "Download extended information of a named release");
   get->require_subcommand(1);

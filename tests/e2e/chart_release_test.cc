@@ -204,6 +204,43 @@ data:
   EXPECT_EQ(data["missing"], "false");
 }
 
+// `chart test` runs the release's test hooks to completion (simulated containers exit after
+// sim.skiff.dev/run-seconds with sim.skiff.dev/exit-code), records their last run and prints
+// the status with the TEST SUITE sections; a failing test fails the command; --filter picks tests.
+TEST_F(ChartReleaseTest, TestHooksRunToCompletionAndAreRecorded) {
+  if (kubectl_.empty()) GTEST_SKIP() << "no kubectl";
+  const fs::path dir = root_ / "tested";
+  write(dir / "Chart.yaml", "apiVersion: v2\nname: tested\nversion: 0.1.0\n");
+  write(dir / "templates/NOTES.txt", "notes are not shown by test\n");
+  auto test_pod = [](const std::string& name, int code) {
+    return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name +
+           "\n  annotations:\n    helm.sh/hook: test\n    sim.skiff.dev/run-seconds: \"1\"\n"
+           "    sim.skiff.dev/exit-code: \"" + std::to_string(code) +
+           "\"\nspec:\n  restartPolicy: Never\n  containers:\n  - name: t\n    image: busybox\n";
+  };
+  write(dir / "templates/test-ok.yaml", test_pod("{{ .Release.Name }}-ok", 0));
+  write(dir / "templates/test-bad.yaml", test_pod("{{ .Release.Name }}-bad", 1));
+  const std::string ns = "tested";
+  ok(skiff({"install", "t", dir.string(), "-n", ns, "--create-namespace"}));
+
+  std::string out = ok(skiff({"test", "t", "-n", ns, "--filter", "name=t-ok", "--timeout", "60s"}));
+  EXPECT_NE(out.find("TEST SUITE:     t-ok\nLast Started:   "), std::string::npos) << out;
+  EXPECT_NE(out.find("Phase:          Succeeded\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("t-bad"), std::string::npos) << "filtered out: " << out;
+  EXPECT_EQ(out.find("NOTES:"), std::string::npos) << out;
+  EXPECT_EQ(get_json({"get", "pod", "t-ok", "-n", ns})["status"]["phase"], "Succeeded");
+
+  auto failed = skiff({"test", "t", "-n", ns, "--filter", "!name=t-ok", "--timeout", "60s"});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_NE(failed.out.find("TEST SUITE:     t-bad\n"), std::string::npos) << failed.out;
+  EXPECT_NE(failed.out.find("Phase:          Failed\n"), std::string::npos) << failed.out;
+  EXPECT_NE(failed.out.find("TEST SUITE:     t-ok\n"), std::string::npos) << "the earlier run stays recorded";
+  EXPECT_NE(failed.err.find("pod t-bad failed"), std::string::npos) << failed.err;
+  // The recorded runs are in the stored release: `status` shows them too.
+  std::string status = ok(skiff({"status", "t", "-n", ns}));
+  EXPECT_NE(status.find("TEST SUITE:     t-bad"), std::string::npos) << status;
+}
+
 TEST_F(ChartReleaseTest, WalkThroughInstallUpgradeHistoryRollbackList) {
   if (kubectl_.empty()) GTEST_SKIP() << "no kubectl";
   const std::string ns = "walk";

@@ -1,7 +1,4 @@
 // `helm repo index` and `helm pull` (HTTP repositories and OCI registries).
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -9,6 +6,7 @@
 #include "chart/action/repo_commands.h"
 #include "chart/action/repo_fetch.h"
 #include "chart/chart/loader.h"
+#include "chart/chart/tar_reader.h"
 #include "chart/repo/http_get.h"
 #include "chart/repo/index.h"
 
@@ -63,33 +61,17 @@ Status expand_chart_archive(const std::string& bytes, const std::string& dir) {
     return Error::already_exists("failed to untar: a file or directory with the name " + target.string() +
                                  " already exists");
   }
-  struct archive* a = archive_read_new();
-  archive_read_support_filter_all(a);
-  archive_read_support_format_tar(a);
-  if (archive_read_open_memory(a, bytes.data(), bytes.size()) != ARCHIVE_OK) {
-    archive_read_free(a);
-    return Error::invalid("failed to untar: not a chart archive");
-  }
-  struct archive_entry* entry = nullptr;
-  Status st = ok_status();
-  while (st.ok() && archive_read_next_header(a, &entry) == ARCHIVE_OK) {
-    if (archive_entry_filetype(entry) != AE_IFREG) continue;
-    fs::path rel = fs::path(archive_entry_pathname(entry)).lexically_normal();
+  SKIFF_ASSIGN_OR_RETURN(std::vector<TarEntry> entries, read_tar_gz(bytes));
+  for (const auto& entry : entries) {
+    fs::path rel = fs::path(entry.name).lexically_normal();
     if (rel.is_absolute() || rel.string().rfind("..", 0) == 0) {
-      st = Error::invalid("chart illegally contains content outside the base directory: \"" + rel.string() + "\"");
-      break;
+      return Error::invalid("chart illegally contains content outside the base directory: \"" + rel.string() + "\"");
     }
-    std::string data;
-    const void* buf;
-    size_t size;
-    la_int64_t offset;
-    while (archive_read_data_block(a, &buf, &size, &offset) == ARCHIVE_OK) data.append(static_cast<const char*>(buf), size);
     fs::path out = fs::path(dir) / rel;
     fs::create_directories(out.parent_path(), ec);
-    st = write_file(out, data);
+    SKIFF_TRY(write_file(out, entry.data));
   }
-  archive_read_free(a);
-  return st;
+  return ok_status();
 }
 
 Result<std::string> pull_chart(const PullOptions& opts) {

@@ -117,6 +117,13 @@ struct GetOptions {
   bool all_values = false;  // get values -a
 };
 
+struct TestOptions {
+  ClusterOptions cluster;
+  std::string name;
+  int timeout_seconds = 300;
+  std::vector<std::string> filters;  // --filter name=X / !name=X
+};
+
 Result<std::string> run_install(const InstallOptions& opts);
 Result<std::string> run_upgrade(const UpgradeOptions& opts);
 Result<std::string> run_rollback(const RollbackOptions& opts);
@@ -125,5 +132,12 @@ Result<std::string> run_history(const HistoryOptions& opts);
 Result<std::string> run_list(const ListOptions& opts);
 Result<std::string> run_status(const StatusOptions& opts);
 Result<std::string> run_get(const GetOptions& opts);
+// `helm test`: runs the release's test hooks and records their last run. An error means the
+// release could not be read; a failed test is in `tests`, beside the status helm still prints.
+struct TestReport {
+  std::string status;
+  Status tests;
+};
+Result<TestReport> run_test(const TestOptions& opts);
 
 }  // namespace skiff::chart

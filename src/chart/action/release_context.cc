@@ -218,7 +218,7 @@ Status exec_hooks(ReleaseContext& ctx, release::Release& rel, const std::string&
     }
     if (result.ok()) {
       // Jobs and Pods run to completion; other hook kinds are done once they exist.
-      Status waited = ctx.kube->wait_ready(resources, timeout);
+      Status waited = ctx.kube->wait_completed(resources, timeout);
       if (!waited.ok()) result = Error::invalid(event + " hook " + h->path + " failed: " + waited.error().message);
     }
     h->last_run.completed_at = release::now_timestamp();

@@ -67,7 +67,7 @@ inline bool applied_client_side(const release::Release& rel) {
 Result<std::vector<std::string>> delete_manifest(ReleaseContext& ctx, const std::string& manifest);
 
 // helm's status printer (pkg/cmd/status.go): show_metadata and debug as `get all` sets them.
-std::string status_text(const release::Release& rel, bool show_metadata, bool debug);
+std::string status_text(const release::Release& rel, bool show_metadata, bool debug, bool hide_notes = false);
 // A gosuri/uitable table as helm prints it: cells padded to the column width, tab-separated.
 std::string ui_table(const std::vector<std::vector<std::string>>& rows);
 // sigs.k8s.io/yaml of a values map ("null" for an empty one when null_when_empty).

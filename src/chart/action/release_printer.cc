@@ -46,7 +46,7 @@ std::string values_yaml(const Json& values, bool null_when_empty) {
   return y.ok() ? *y : dump_json(values) + "\n";
 }
 
-std::string status_text(const release::Release& rel, bool show_metadata, bool debug) {
+std::string status_text(const release::Release& rel, bool show_metadata, bool debug, bool hide_notes) {
   std::string out = "NAME: " + rel.name + "\n";
   if (!rel.info.last_deployed.empty()) out += "LAST DEPLOYED: " + release::format_ansic(rel.info.last_deployed) + "\n";
   out += "NAMESPACE: " + rel.namespace_ + "\n";
@@ -83,7 +83,7 @@ std::string status_text(const release::Release& rel, bool show_metadata, bool de
     for (const auto& h : rel.hooks) out += "---\n# Source: " + h.path + "\n" + h.manifest + "\n";
     out += "MANIFEST:\n" + rel.manifest + "\n";
   }
-  if (!rel.info.notes.empty()) out += "NOTES:\n" + trim_space(rel.info.notes) + "\n";
+  if (!hide_notes && !rel.info.notes.empty()) out += "NOTES:\n" + trim_space(rel.info.notes) + "\n";
   return out;
 }
 

@@ -166,4 +166,34 @@ Result<std::string> run_get(const GetOptions& o) {
   return std::string();
 }
 
+Result<TestReport> run_test(const TestOptions& o) {
+  SKIFF_ASSIGN_OR_RETURN(auto ctx, detail::connect(o.cluster));
+  if (!detail::validate_release_name(o.name).ok()) return Error::invalid("releaseTest: Release name is invalid: " + o.name);
+  SKIFF_ASSIGN_OR_RETURN(Release rel, ctx.storage->last(o.name));
+  std::vector<std::string> include, exclude;
+  for (const auto& f : o.filters) {
+    if (f.rfind("name=", 0) == 0) include.push_back(f.substr(5));
+    else if (f.rfind("!name=", 0) == 0) exclude.push_back(f.substr(6));
+    else if (f.rfind("! name=", 0) == 0) exclude.push_back(f.substr(7));
+  }
+  auto wanted = [&](const release::ReleaseHook& h) {
+    auto has = [&](const std::vector<std::string>& names) {
+      return std::find(names.begin(), names.end(), h.name) != names.end();
+    };
+    return !has(exclude) && (include.empty() || has(include));
+  };
+  // Hooks filtered out keep their place and last run; the others run.
+  std::vector<release::ReleaseHook> skipped, running;
+  for (auto& h : rel.hooks) (wanted(h) ? running : skipped).push_back(std::move(h));
+  rel.hooks = std::move(running);
+  TestReport report;
+  report.tests = detail::exec_hooks(ctx, rel, "test", std::chrono::seconds(o.timeout_seconds));
+  for (auto& h : rel.hooks) skipped.push_back(std::move(h));
+  rel.hooks = std::move(skipped);
+  Status stored = ctx.storage->update(rel);
+  if (report.tests.ok() && !stored.ok()) report.tests = stored;
+  report.status = detail::status_text(rel, false, false, /*hide_notes=*/true);
+  return report;
+}
+
 }  // namespace skiff::chart

@@ -347,14 +347,36 @@ Result<std::string> readiness(const std::string& kind, const Json& live) {
   return std::string();
 }
 
+namespace {
+
+// "" once a hook resource has done its work, else what it is still doing.
+Result<std::string> completion(const std::string& kind, const Json& live) {
+  if (kind != "Pod") return readiness(kind, live);  // a Job is ready once complete
+  std::string phase = find_path(live, "status.phase") ? get_string(live["status"], "phase") : "";
+  if (phase == "Succeeded") return std::string();
+  if (phase == "Failed") return Error::invalid("pod " + get_string(live["metadata"], "name") + " failed");
+  return "pod phase " + (phase.empty() ? std::string("Pending") : phase);
+}
+
+}  // namespace
+
+Status KubeClient::wait_completed(const std::vector<Resource>& resources, std::chrono::milliseconds timeout) {
+  return wait_until(resources, timeout, completion);
+}
+
 Status KubeClient::wait_ready(const std::vector<Resource>& resources, std::chrono::milliseconds timeout) {
+  return wait_until(resources, timeout, readiness);
+}
+
+Status KubeClient::wait_until(const std::vector<Resource>& resources, std::chrono::milliseconds timeout,
+                              Result<std::string> (*state_of)(const std::string& kind, const Json& live)) {
   auto deadline = Clock::now() + timeout;
   for (const auto& r : resources) {
     while (true) {
       SKIFF_ASSIGN_OR_RETURN(auto live, get(r));
       std::string waiting = "not found";
       if (live) {
-        auto state = readiness(r.kind(), *live);
+        auto state = state_of(r.kind(), *live);
         if (!state.ok()) return state.error();
         waiting = *state;
       }

@@ -63,12 +63,17 @@ class KubeClient {
   // Waits until every resource is ready as helm judges it (Deployments, StatefulSets,
   // DaemonSets, ReplicaSets, Jobs, Pods, PVCs, Services); others are ready once they exist.
   Status wait_ready(const std::vector<Resource>& resources, std::chrono::milliseconds timeout);
+  // What a hook waits for (helm's WatchUntilReady): Pods until they succeed, Jobs until they
+  // complete (a failure of either is an error); other kinds once they exist.
+  Status wait_completed(const std::vector<Resource>& resources, std::chrono::milliseconds timeout);
   // Waits until a missing object is gone (hooks' before-hook-creation, deletes).
   Status wait_deleted(const Resource& r, std::chrono::milliseconds timeout);
   // CRDs: waits until each is Established and its kind resolvable.
   Status wait_crds_established(const std::vector<Resource>& crds, std::chrono::milliseconds timeout);
 
  private:
+  Status wait_until(const std::vector<Resource>& resources, std::chrono::milliseconds timeout,
+                    Result<std::string> (*state_of)(const std::string& kind, const Json& live));
   Result<const api::ResourceInfo*> resolve(const std::string& api_version, const std::string& kind);
 
   client::Client& client_;
