@@ -9,6 +9,7 @@
 #include "api/raw_json.h"
 #include "apiserver/crd_versions.h"
 #include "apiserver/object_rules.h"
+#include "apiserver/pod_logs.h"
 #include "apiserver/tables.h"
 #include "util/json_duplicates.h"
 #include "util/strings.h"
@@ -483,9 +484,12 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
     // Answer at once with the reason: kubectl logs/exec would otherwise report a bare 404.
     auto pod = registry_.get_cached(*r, info.namespace_, info.name);
     if (!pod.ok()) return fail(pod.error());
+    if (sub == "log" && info.verb != "get")
+      return fail(Error::method_not_allowed("the server does not allow this method on the requested resource"));
+    if (sub == "log")
+      return serve_pod_log(req, Json::parse((*pod)->bytes), pod_log_source().get(), clock_.now(), ex, code);
     return fail(Error::bad_request("pods/" + sub + " is not available for pod \"" + info.name +
-                                   "\": Skiff's node agents do not serve container logs, exec, attach or "
-                                   "port-forward yet"));
+                                   "\": Skiff's node agents do not serve exec, attach or port-forward yet"));
   }
   if (!sub.empty() && !(sub == "status" && has_subresource(*r, "status")) &&
       !(sub == "scale" && has_subresource(*r, "scale")) && !pod_action)

@@ -17,6 +17,8 @@
 
 namespace skiff::apiserver {
 
+class PodLogSource;
+
 class ApiHandler final : public HttpHandler {
  public:
   ApiHandler(Registry& registry, const Clock& clock);
@@ -24,6 +26,11 @@ class ApiHandler final : public HttpHandler {
 
   std::function<bool()> ready = [] { return true; };
   std::string server_address;  // host:port clients reach us at (for /api serverAddressByClientCIDRs)
+  // The node agent in this process that serves pods/log (null: none); set once it runs.
+  void set_pod_log_source(std::shared_ptr<PodLogSource> source) {
+    std::lock_guard lk(pod_logs_mu_);
+    pod_log_source_ = std::move(source);
+  }
 
  private:
   void handle_resource(HttpRequest& req, const RequestInfo& info, HttpExchange& ex, int& code);
@@ -53,6 +60,13 @@ class ApiHandler final : public HttpHandler {
   uint64_t discovery_generation_ = 0;
   std::shared_ptr<const OpenApiDocs> openapi_;
   uint64_t openapi_generation_ = 0;
+
+  std::shared_ptr<PodLogSource> pod_log_source() {
+    std::lock_guard lk(pod_logs_mu_);
+    return pod_log_source_;
+  }
+  std::mutex pod_logs_mu_;
+  std::shared_ptr<PodLogSource> pod_log_source_;
 };
 
 // Error -> HTTP response carrying a meta.k8s.io/v1 Status.

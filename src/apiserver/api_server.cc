@@ -185,6 +185,9 @@ class ApiServerImpl final : public ApiServer {
     return std::string(options_.tls ? "https://" : "http://") + client_host() + ":" + std::to_string(port());
   }
   Registry& registry() override { return *registry_; }
+  void set_pod_log_source(std::shared_ptr<PodLogSource> source) override {
+    handler_->set_pod_log_source(std::move(source));
+  }
 
   void stop() override {
     ready_ = false;

@@ -11,6 +11,7 @@
 
 namespace skiff::apiserver {
 
+class PodLogSource;
 class Registry;
 
 struct ApiServerOptions {
@@ -34,6 +35,8 @@ class ApiServer {
   virtual uint16_t port() const = 0;
   virtual std::string url() const = 0;
   virtual Registry& registry() = 0;
+  // The node agent in this process serves pods/log for its node through this (null: none).
+  virtual void set_pod_log_source(std::shared_ptr<PodLogSource> source) = 0;
   virtual void stop() = 0;
 };
 

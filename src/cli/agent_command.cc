@@ -58,7 +58,7 @@ int run_cri_agent(const AgentFlags& f, const agent::sim::SimNodeOptions& sim_opt
   o.lease_renew_interval = sim_options.lease_renew_interval;
   o.status_report_interval = sim_options.status_report_interval;
   o.crash_backoff_base = sim_options.crash_backoff_base;
-  o.workers = std::max(2, f.workers);
+  o.workers = std::max(o.workers, f.workers);
   agent::cri::CriNodeRuntime runtime(client, std::move(*cri), o);
   if (auto started = runtime.start(); !started.ok()) {
     std::cerr << "skiff agent: " << started.error().message << "\n";

@@ -94,4 +94,18 @@ struct AgentFlags {
 CLI::App* add_agent_command(CLI::App& app, AgentFlags& flags);
 int run_agent(const AgentFlags& flags);
 
+// `skiff image import ARCHIVE...` and `skiff image ls`: the images of this node's containerd.
+struct ImageFlags {
+  std::vector<std::string> archives;
+  std::string containerd_socket = "/run/containerd/containerd.sock";
+  std::string ns = "k8s.io";
+  bool quiet = false;
+};
+struct ImageCommands {
+  CLI::App* import = nullptr;
+  CLI::App* ls = nullptr;
+};
+ImageCommands add_image_command(CLI::App& app, ImageFlags& flags);
+int run_image(const ImageCommands& commands, const ImageFlags& flags);
+
 }  // namespace skiff::cli

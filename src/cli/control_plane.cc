@@ -3,15 +3,44 @@
 #include <algorithm>
 
 #include "apiserver/in_process_client.h"
+#include "apiserver/pod_logs.h"
 #include "client/informer.h"
 #include "scheduler/scheduler.h"
 #include "util/log.h"
 #ifdef SKIFF_HAVE_CRI
 #include "agent/cri/cri_node_runtime.h"
+#include "agent/cri/cri_pod_logs.h"
 #endif
 
 namespace skiff::cli {
 namespace {
+
+#ifdef SKIFF_HAVE_CRI
+// The API server's pods/log, answered by the embedded CRI agent for its own node.
+class CriPodLogSource final : public apiserver::PodLogSource {
+ public:
+  CriPodLogSource(std::string node_name, std::shared_ptr<agent::cri::CriPodLogs> logs)
+      : node_name_(std::move(node_name)), logs_(std::move(logs)) {}
+
+  bool serves_node(const std::string& node_name) const override { return node_name == node_name_; }
+
+  Result<Streamer> open_log(const Json& pod, const apiserver::ContainerLogTarget& target,
+                            const apiserver::PodLogOptions& options) override {
+    agent::cri::ContainerLogRequest request;
+    request.container = target.container;
+    request.container_id = target.container_id;
+    request.previous = options.previous;
+    request.follow = options.follow;
+    request.read = {options.tail_lines, options.since, options.timestamps, options.limit_bytes};
+    SKIFF_ASSIGN_OR_RETURN(agent::cri::LogStreamer streamer, logs_->open(pod, request));
+    return Streamer(std::move(streamer));
+  }
+
+ private:
+  std::string node_name_;
+  std::shared_ptr<agent::cri::CriPodLogs> logs_;
+};
+#endif
 
 class ControlPlaneImpl final : public ControlPlane {
  public:
@@ -59,6 +88,13 @@ class ControlPlaneImpl final : public ControlPlane {
                                    (sim_ ? ", " + std::to_string(options_.sim_nodes) + " simulated nodes" : "") +
                                    (options_.node_runtime == "cri" ? ", node agent (cri)" : ""));
     return ok_status();
+  }
+
+  std::shared_ptr<apiserver::PodLogSource> pod_log_source() override {
+#ifdef SKIFF_HAVE_CRI
+    if (cri_) return std::make_shared<CriPodLogSource>(cri_->node_name(), cri_->pod_logs());
+#endif
+    return nullptr;
   }
 
   void stop() override {

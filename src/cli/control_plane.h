@@ -12,6 +12,7 @@
 #include "util/result.h"
 
 namespace skiff::apiserver {
+class PodLogSource;
 class Registry;
 }
 
@@ -40,6 +41,8 @@ class ControlPlane {
   static Result<std::unique_ptr<ControlPlane>> start(apiserver::Registry& registry, const ControlPlaneOptions& options);
   virtual ~ControlPlane() = default;
   virtual void stop() = 0;
+  // pods/log for the embedded node agent's pods (null without one).
+  virtual std::shared_ptr<apiserver::PodLogSource> pod_log_source() = 0;
 };
 
 }  // namespace skiff::cli

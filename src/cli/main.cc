@@ -23,12 +23,16 @@ int main(int argc, char** argv) {
   skiff::cli::AgentFlags agent_flags;
   CLI::App* agent = skiff::cli::add_agent_command(app, agent_flags);
 
+  skiff::cli::ImageFlags image_flags;
+  skiff::cli::ImageCommands image = skiff::cli::add_image_command(app, image_flags);
+
   CLI::App* version = app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
   if (server->parsed()) return skiff::cli::run_server(server_flags);
   if (chart->parsed()) return skiff::cli::run_chart(chart_flags);
   if (agent->parsed()) return skiff::cli::run_agent(agent_flags);
+  if (image.import->parsed() || image.ls->parsed()) return skiff::cli::run_image(image, image_flags);
   if (version->parsed()) {
     std::cout << "skiff " << skiff::cli::kVersion << " (Kubernetes API v1.33)\n";
     return 0;

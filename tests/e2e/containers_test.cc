@@ -140,6 +140,19 @@ class ContainersTest : public ::testing::Test {
            "\n    command: [\"sh\", \"-c\", " + Json(command).dump() + "]\n" + extra_container_fields;
   }
 
+  // Applies a pod and waits until `kubectl logs` shows `expected` (the container has written it).
+  void start_and_wait_for_log(const std::string& yaml, const std::string& pod_name, const std::string& expected,
+                              const std::vector<std::string>& extra = {}) {
+    k().ok({"apply", "-f", "-"}, yaml);
+    std::vector<std::string> args = {"logs", pod_name};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CommandResult r;
+    ASSERT_TRUE(wait_for(60s, [&] {
+      r = k()(args);
+      return r.exit_code == 0 && r.out == expected;
+    })) << r.out << r.err << "\n" << pod(pod_name).dump(2);
+  }
+
   static inline std::string skip_reason_;
   static inline std::string setup_failure_;
   static inline std::string env_dir_;
@@ -502,6 +515,218 @@ TEST_F(ContainersTest, SkiffAgentJoinsTheServerAsASecondNodeAndRunsItsPods) {
   EXPECT_NE(node["status"]["nodeInfo"]["containerRuntimeVersion"].get<std::string>().find("containerd://"),
             std::string::npos);
   EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+}
+
+// ---- kubectl logs, with every kubectl version here ----
+
+std::vector<int> kubectl_minors() {
+  std::vector<int> minors;
+  for (int minor : {27, 33})
+    if (!kubectl_path(minor).empty()) minors.push_back(minor);
+  return minors;
+}
+
+// `kubectl logs -f`: the lines it prints until `want` lines came or the deadline passed, and whether
+// it was still following (running) then; it is killed afterwards.
+struct FollowedLines {
+  std::vector<std::string> lines;
+  bool still_running = false;
+};
+
+FollowedLines follow_lines(const ServerProcess& server, int minor, const std::vector<std::string>& args, size_t want,
+                           std::chrono::seconds deadline) {
+  FollowedLines result;
+  int out[2];
+  if (pipe(out) != 0) return result;
+  pid_t child = fork();
+  if (child == 0) {
+    dup2(out[1], 1);
+    close(out[0]);
+    close(out[1]);
+    setenv("KUBECONFIG", server.kubeconfig().c_str(), 1);
+    setenv("HOME", server.home().c_str(), 1);
+    std::string path = kubectl_path(minor);
+    std::vector<char*> argv = {path.data()};
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(path.c_str(), argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  fcntl(out[0], F_SETFL, O_NONBLOCK);
+  std::string buffer;
+  auto end = std::chrono::steady_clock::now() + deadline;
+  while (result.lines.size() < want && std::chrono::steady_clock::now() < end) {
+    char chunk[4096];
+    ssize_t n = read(out[0], chunk, sizeof chunk);
+    if (n > 0) {
+      buffer.append(chunk, static_cast<size_t>(n));
+      for (size_t nl = buffer.find('\n'); nl != std::string::npos; nl = buffer.find('\n')) {
+        result.lines.push_back(buffer.substr(0, nl));
+        buffer.erase(0, nl + 1);
+      }
+    } else if (n == 0) {
+      break;  // kubectl ended
+    } else {
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+  result.still_running = waitpid(child, nullptr, WNOHANG) == 0;
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  close(out[0]);
+  return result;
+}
+
+TEST_F(ContainersTest, LogsShowWhatTheContainerPrinted) {
+  start_and_wait_for_log(pod_yaml("printer", "Always", "for i in 1 2 3 4 5; do echo line $i; done; exec sleep 1000"),
+                         "printer", "line 1\nline 2\nline 3\nline 4\nline 5\n");
+  for (int minor : kubectl_minors()) {
+    SCOPED_TRACE("kubectl 1." + std::to_string(minor));
+    Kubectl kc(*server_, minor);
+    EXPECT_EQ(kc.ok({"logs", "printer"}), "line 1\nline 2\nline 3\nline 4\nline 5\n");
+    EXPECT_EQ(kc.ok({"logs", "printer", "--tail=2"}), "line 4\nline 5\n");
+    EXPECT_EQ(kc.ok({"logs", "printer", "--limit-bytes=9"}), "line 1\nli");
+    EXPECT_EQ(kc.ok({"logs", "printer", "--since=1h"}), "line 1\nline 2\nline 3\nline 4\nline 5\n");
+    std::string stamped = kc.ok({"logs", "printer", "--timestamps", "--tail=1"});
+    // "<RFC3339Nano> line 5": the time parses and is recent.
+    auto space = stamped.find(' ');
+    ASSERT_NE(space, std::string::npos) << stamped;
+    EXPECT_EQ(stamped.substr(space), " line 5\n");
+    auto when = parse_rfc3339(stamped.substr(0, space));
+    ASSERT_TRUE(when.has_value()) << stamped;
+    EXPECT_LT(std::chrono::abs(std::chrono::system_clock::now() - *when), std::chrono::minutes(10)) << stamped;
+  }
+  k().ok({"delete", "pod", "printer", "--wait=false"});
+}
+
+TEST_F(ContainersTest, LogsContainerIsChosenWithDashCAndRequiredByTheApi) {
+  std::string yaml = pod_yaml("pair", "Always", "echo from main; exec sleep 1000") +
+                     "  - name: side\n    image: " + image() +
+                     "\n    command: [\"sh\", \"-c\", \"echo from side; exec sleep 1000\"]\n";
+  start_and_wait_for_log(yaml, "pair", "from side\n", {"-c", "side"});
+  for (int minor : kubectl_minors()) {
+    SCOPED_TRACE("kubectl 1." + std::to_string(minor));
+    Kubectl kc(*server_, minor);
+    EXPECT_EQ(kc.ok({"logs", "pair", "-c", "main"}), "from main\n");
+    EXPECT_EQ(kc.ok({"logs", "pair", "-c", "side"}), "from side\n");
+    // kubectl itself picks the first container when none is named, and says so.
+    CommandResult defaulted = kc({"logs", "pair"});
+    EXPECT_EQ(defaulted.exit_code, 0);
+    EXPECT_EQ(defaulted.out, "from main\n");
+    EXPECT_NE(defaulted.err.find("Defaulted container \"main\" out of: main, side"), std::string::npos)
+        << defaulted.err;
+    // The API server needs the name.
+    CommandResult raw = kc({"get", "--raw", "/api/v1/namespaces/default/pods/pair/log"});
+    EXPECT_NE(raw.exit_code, 0);
+    EXPECT_NE(raw.err.find("a container name must be specified for pod pair, choose one of: [main side]"),
+              std::string::npos)
+        << raw.err;
+    CommandResult unknown = kc({"logs", "pair", "-c", "nope"});
+    EXPECT_NE(unknown.exit_code, 0);
+    EXPECT_NE(unknown.err.find("container nope is not valid for pod pair"), std::string::npos) << unknown.err;
+  }
+  k().ok({"delete", "pod", "pair", "--wait=false"});
+}
+
+TEST_F(ContainersTest, LogsPreviousShowsTheRunBeforeARestart) {
+  // Each run counts itself in an emptyDir that outlives the container; the second run stays up.
+  std::string yaml = pod_yaml("twice", "Always",
+                              "n=$(cat /data/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /data/n; echo run $n; "
+                              "[ $n -ge 2 ] && exec sleep 1000; exit 1",
+                              "    volumeMounts: [{name: data, mountPath: /data}]\n") +
+                     "  volumes: [{name: data, emptyDir: {}}]\n";
+  start_and_wait_for_log(yaml, "twice", "run 2\n");
+  for (int minor : kubectl_minors()) {
+    SCOPED_TRACE("kubectl 1." + std::to_string(minor));
+    Kubectl kc(*server_, minor);
+    EXPECT_EQ(kc.ok({"logs", "twice", "--previous"}), "run 1\n");
+    EXPECT_EQ(kc.ok({"logs", "twice"}), "run 2\n");
+  }
+  k().ok({"delete", "pod", "twice", "--wait=false"});
+}
+
+TEST_F(ContainersTest, LogsPreviousWithoutARestartAndWaitingContainersAreErrors) {
+  start_and_wait_for_log(pod_yaml("fresh", "Always", "echo hi; exec sleep 1000"), "fresh", "hi\n");
+  std::string badimage = "apiVersion: v1\nkind: Pod\nmetadata: {name: nopull}\nspec:\n  containers:\n  - name: main\n"
+                         "    image: " + env_["REGISTRY"] + "/library/does-not-exist:1\n";
+  k().ok({"apply", "-f", "-"}, badimage);
+  for (int minor : kubectl_minors()) {
+    SCOPED_TRACE("kubectl 1." + std::to_string(minor));
+    Kubectl kc(*server_, minor);
+    CommandResult previous = kc({"logs", "fresh", "--previous"});
+    EXPECT_NE(previous.exit_code, 0);
+    EXPECT_NE(previous.err.find("previous terminated container \"main\" in pod \"fresh\" not found"),
+              std::string::npos)
+        << previous.err;
+    CommandResult waiting;
+    wait_for(30s, [&] {
+      waiting = kc({"logs", "nopull"});
+      return waiting.err.find("is waiting to start: ") != std::string::npos &&
+             waiting.err.find("ContainerCreating") == std::string::npos;
+    });
+    EXPECT_NE(waiting.exit_code, 0);
+    EXPECT_NE(waiting.err.find("container \"main\" in pod \"nopull\" is waiting to start: "), std::string::npos)
+        << waiting.err;
+  }
+  k().ok({"delete", "pod", "fresh", "nopull", "--wait=false"});
+}
+
+TEST_F(ContainersTest, LogsFollowStreamsLinesAsTheyAreWritten) {
+  k().ok({"apply", "-f", "-"},
+         pod_yaml("ticker", "Always", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done"));
+  ASSERT_TRUE(wait_for(60s, [&] { return k()({"logs", "ticker", "--tail=1"}).out.find("tick") == 0; }))
+      << pod("ticker").dump(2);
+  for (int minor : kubectl_minors()) {
+    SCOPED_TRACE("kubectl 1." + std::to_string(minor));
+    FollowedLines followed = follow_lines(*server_, minor, {"logs", "-f", "ticker", "--tail=1"}, 6, 20s);
+    ASSERT_EQ(followed.lines.size(), 6u);
+    EXPECT_TRUE(followed.still_running) << "kubectl logs -f ended instead of following";
+    // Consecutive ticks: each line arrived as the container wrote it.
+    int first = std::stoi(followed.lines[0].substr(5));
+    for (size_t i = 0; i < followed.lines.size(); ++i)
+      EXPECT_EQ(followed.lines[i], "tick " + std::to_string(first + static_cast<int>(i)));
+  }
+  k().ok({"delete", "pod", "ticker", "--wait=false"});
+}
+
+TEST_F(ContainersTest, LogsFollowEndsWhenTheContainerExits) {
+  k().ok({"apply", "-f", "-"}, pod_yaml("brief", "Never", "echo start; sleep 3; echo done"));
+  ASSERT_TRUE(wait_for(60s, [&] { return k()({"logs", "brief"}).out == "start\n"; })) << pod("brief").dump(2);
+  CommandResult followed = k()({"logs", "-f", "brief"});
+  EXPECT_EQ(followed.exit_code, 0) << followed.err;
+  EXPECT_EQ(followed.out, "start\ndone\n");
+  k().ok({"delete", "pod", "brief", "--wait=false"});
+}
+
+TEST_F(ContainersTest, LogsOfADeploymentReadOneOfItsPods) {
+  std::string deployment = R"yaml(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: talker}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: talker}}
+  template:
+    metadata: {labels: {app: talker}}
+    spec:
+      containers:
+      - name: main
+        image: IMAGE
+        command: ["sh", "-c", "echo deployed hello; exec sleep 1000"]
+)yaml";
+  deployment.replace(deployment.find("IMAGE"), 5, image());
+  k().ok({"apply", "-f", "-"}, deployment);
+  for (int minor : kubectl_minors()) {
+    SCOPED_TRACE("kubectl 1." + std::to_string(minor));
+    Kubectl kc(*server_, minor);
+    CommandResult r;
+    EXPECT_TRUE(wait_for(60s, [&] {
+      r = kc({"logs", "deploy/talker"});
+      return r.exit_code == 0 && r.out == "deployed hello\n";
+    })) << r.out << r.err;
+  }
+  k().ok({"delete", "deployment", "talker"});
 }
 
 TEST(ContainersWithoutContainerdTest, ServerSaysWhatToInstallAndKeepsServing) {

@@ -2,12 +2,15 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
 
+#include "agent/cri/image_import.h"
+#include "agent/cri/cri_pod_logs.h"
 #include "agent/cri/machine_node.h"
 #include "agent/cri/pod_labels.h"
 #include "agent/cri/pod_sync.h"
@@ -16,6 +19,7 @@
 #include "client/informer.h"
 #include "client/work_queue.h"
 #include "util/log.h"
+#include "util/strings.h"
 
 namespace skiff::agent::cri {
 namespace {
@@ -91,6 +95,7 @@ struct CriNodeRuntime::Impl {
     node_spec.extra_labels = options.extra_labels;
     node_spec.taints = options.taints;
     context.sandbox.log_root = options.pod_log_dir;
+    pod_logs = std::make_shared<CriPodLogs>(cri, options.pod_log_dir);
     context.sandbox.node_memory_bytes = machine.memory_bytes;
     context.env.node_name = options.node_name;
     context.env.host_ip = machine.internal_ip;
@@ -118,6 +123,31 @@ struct CriNodeRuntime::Impl {
   }
 
   bool mine(const Json& pod) const { return node_name_of(pod) == options.node_name; }
+
+  // Before any pod syncs, so that pods with imagePullPolicy: Never find the images (as k3s does).
+  void import_image_archives() {
+    std::string dir = options.images_dir;
+    if (dir.empty()) {
+      std::string pods_dir = options.pods_dir;
+      while (pods_dir.size() > 1 && pods_dir.back() == '/') pods_dir.pop_back();
+      dir = (std::filesystem::path(pods_dir).parent_path() / "images").string();
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) return;
+    auto import_options = import_options_from_cri(*cri);
+    if (!import_options.ok()) {
+      log::error(kLog, "not importing the image archives in " + dir + ": " + import_options.error().message);
+      return;
+    }
+    auto report = import_image_dir(*import_options, dir, [this](const std::string& image) {
+      auto present = cri->image_status(image);
+      return present.ok() && present->has_value();
+    });
+    log::info(kLog, dir + ": imported " + std::to_string(report.imported.size()) + " image archive(s)" +
+                        (report.images.empty() ? "" : " (" + join(report.images, ", ") + ")") + ", " +
+                        std::to_string(report.unchanged.size()) + " unchanged since their last import, " +
+                        std::to_string(report.failed.size()) + " failed");
+  }
 
   void on_pod(const Json& pod) {
     std::string key = client::object_key(pod);
@@ -521,7 +551,7 @@ struct CriNodeRuntime::Impl {
   }
 
   client::Client& client;
-  std::unique_ptr<CriClient> cri;
+  std::shared_ptr<CriClient> cri;  // shared with the log streams, which may outlive the runtime
   CriNodeOptions options;
   const api::ResourceInfo& pods_r;
   const api::ResourceInfo& nodes_r;
@@ -534,6 +564,7 @@ struct CriNodeRuntime::Impl {
   client::WorkQueue queue;
   PodSyncContext context;
   std::unique_ptr<client::EventRecorder> events;
+  std::shared_ptr<CriPodLogs> pod_logs;
   std::unique_ptr<client::InformerFactory> own_factory;
   client::InformerFactory* factory = nullptr;
   client::Informer* pods = nullptr;
@@ -595,6 +626,7 @@ CriNodeRuntime::~CriNodeRuntime() { stop(); }
 Status CriNodeRuntime::start() {
   if (impl_->workers) return ok_status();
   Impl* impl = impl_.get();
+  impl_->import_image_archives();
   impl_->workers = std::make_unique<client::WorkerPool>(impl_->queue, std::max(1, impl_->options.workers),
                                                         [impl](const std::string& key) { return impl->reconcile(key); });
   impl_->factory->start();
@@ -615,6 +647,7 @@ void CriNodeRuntime::stop() {
     impl_->stopping = true;
   }
   impl_->stop_cv.notify_all();
+  impl_->pod_logs->stop();
   if (impl_->heartbeat_thread.joinable()) impl_->heartbeat_thread.join();
   if (impl_->relist_thread.joinable()) impl_->relist_thread.join();
   if (impl_->probe_thread.joinable()) impl_->probe_thread.join();
@@ -627,5 +660,7 @@ void CriNodeRuntime::stop() {
 const std::string& CriNodeRuntime::node_name() const { return impl_->options.node_name; }
 
 bool CriNodeRuntime::registered() const { return impl_->is_registered; }
+
+std::shared_ptr<CriPodLogs> CriNodeRuntime::pod_logs() const { return impl_->pod_logs; }
 
 }  // namespace skiff::agent::cri

@@ -1,8 +1,8 @@
 #include "agent/logs/cri_log_reader.h"
 
+#include <algorithm>
 #include <fstream>
-#include <sstream>
-#include <vector>
+#include <optional>
 
 namespace skiff::agent {
 namespace {
@@ -36,6 +36,41 @@ bool parse_entry(std::string_view line, std::string_view& time, bool& partial, s
   return true;
 }
 
+// Where the last `lines` complete lines of the file begin, found by reading backwards in blocks so
+// that a short tail of a long log costs little. Lines end with an F entry (or an untagged one).
+uint64_t tail_start(std::ifstream& in, uint64_t size, int64_t lines) {
+  constexpr uint64_t kBlock = 64 * 1024;
+  std::string buf;  // the file from `pos` to `size`
+  uint64_t pos = size;
+  std::optional<size_t> entry_end;  // index in buf just after the newline of the next entry to look at
+  int64_t endings = 0;
+  while (pos > 0) {
+    uint64_t block = std::min(pos, kBlock);
+    pos -= block;
+    std::string chunk(block, '\0');
+    in.seekg(static_cast<std::streamoff>(pos));
+    in.read(chunk.data(), static_cast<std::streamsize>(block));
+    buf.insert(0, chunk);
+    if (entry_end) *entry_end += block;
+    if (!entry_end) {  // skip the unterminated last entry
+      size_t nl = buf.rfind('\n');
+      if (nl == std::string::npos) continue;
+      entry_end = nl + 1;
+    }
+    while (*entry_end > 0) {
+      size_t prev = *entry_end >= 2 ? buf.rfind('\n', *entry_end - 2) : std::string::npos;
+      if (prev == std::string::npos && pos > 0) break;  // the entry starts in an earlier block
+      size_t start = prev == std::string::npos ? 0 : prev + 1;
+      std::string_view entry(buf.data() + start, *entry_end - 1 - start);
+      std::string_view time, text;
+      bool partial = false;
+      if (parse_entry(entry, time, partial, text) && !partial && ++endings > lines) return pos + *entry_end;
+      *entry_end = start;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 CriLogReader::CriLogReader(std::string path, LogReadOptions options)
@@ -50,15 +85,25 @@ Result<std::string> CriLogReader::read_new() {
     offset_ = 0;
     partial_.clear();
   }
+  if (!started_) {
+    started_ = true;
+    if (options_.tail_lines && *options_.tail_lines >= 0) offset_ = tail_start(in, size, *options_.tail_lines);
+  }
+  const uint64_t want = std::min(size - offset_, kMaxReadBytes);
+  more_ = size - offset_ > want;
+  in.clear();
   in.seekg(static_cast<std::streamoff>(offset_));
-  std::string chunk(size - offset_, '\0');
+  std::string chunk(want, '\0');
   in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
   chunk.resize(static_cast<size_t>(in.gcount()));
   size_t complete = chunk.rfind('\n');
-  if (complete == std::string::npos) return std::string();
+  if (complete == std::string::npos) {
+    if (more_) offset_ += chunk.size();  // a huge run of bytes without a newline is not a log entry
+    return std::string();
+  }
   offset_ += complete + 1;
 
-  std::vector<LogLine> lines;
+  std::string out;
   size_t pos = 0;
   while (pos <= complete) {
     size_t end = chunk.find('\n', pos);
@@ -70,24 +115,14 @@ Result<std::string> CriLogReader::read_new() {
     if (partial_.empty()) partial_time_ = std::string(time);
     partial_ += text;
     if (partial) continue;
-    lines.push_back({std::move(partial_time_), std::move(partial_)});
+    LogLine done{std::move(partial_time_), std::move(partial_)};
     partial_.clear();
     partial_time_.clear();
-  }
-
-  size_t first = 0;
-  if (!started_) {
-    started_ = true;
-    if (options_.tail_lines && *options_.tail_lines >= 0 && static_cast<size_t>(*options_.tail_lines) < lines.size())
-      first = lines.size() - static_cast<size_t>(*options_.tail_lines);
-  }
-  std::string out;
-  for (size_t i = first; i < lines.size(); ++i) {
     if (options_.since) {
-      auto t = parse_rfc3339(lines[i].time);
+      auto t = parse_rfc3339(done.time);
       if (t && *t < *options_.since) continue;
     }
-    std::string formatted = options_.timestamps ? lines[i].time + " " + lines[i].text + "\n" : lines[i].text + "\n";
+    std::string formatted = options_.timestamps ? done.time + " " + done.text + "\n" : done.text + "\n";
     if (options_.limit_bytes) {
       int64_t room = *options_.limit_bytes - emitted_;
       if (room <= 0) break;

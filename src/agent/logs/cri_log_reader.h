@@ -24,16 +24,22 @@ class CriLogReader {
  public:
   CriLogReader(std::string path, LogReadOptions options);
 
-  // The formatted lines written since the previous call (the first call applies tail_lines);
-  // an incomplete last line waits for its end. Errors when the file cannot be read.
+  // The formatted lines written since the previous call (the first call starts tail_lines from the
+  // end), from at most kMaxReadBytes of the file; an incomplete last line waits for its end. Errors
+  // when the file cannot be read.
   Result<std::string> read_new();
+  // True when the last read_new() stopped before the end of the file: call again at once.
+  bool has_more() const { return more_; }
   // True once limit_bytes of output have been returned.
   bool limit_reached() const { return options_.limit_bytes && emitted_ >= *options_.limit_bytes; }
+
+  static constexpr uint64_t kMaxReadBytes = 1 << 20;
 
  private:
   std::string path_;
   LogReadOptions options_;
   bool started_ = false;
+  bool more_ = false;
   uint64_t offset_ = 0;     // bytes of the file consumed
   std::string partial_;     // text of P entries awaiting their F
   std::string partial_time_;
