@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "containerd_env.h"
 #include "harness.h"
 #include "util/clock.h"
 
@@ -27,49 +28,13 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-const std::string kScript = std::string(SKIFF_SOURCE_DIR) + "/scripts/containerd-test-env.sh";
-
-int free_loopback_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
-  close(fd);
-  return port;
-}
-
-std::map<std::string, std::string> read_env_file(const std::string& path) {
-  std::map<std::string, std::string> env;
-  std::istringstream in(read_file(path));
-  std::string line;
-  while (std::getline(in, line))
-    if (auto eq = line.find('='); eq != std::string::npos) env[line.substr(0, eq)] = line.substr(eq + 1);
-  return env;
-}
 
 class ContainersTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    CommandResult check = run_command({kScript, "check"});
-    if (check.exit_code != 0) {
-      skip_reason_ = "containerd-test-env.sh check: " + check.out + check.err;
-      return;
-    }
-    char dir_template[] = "/tmp/skiff-e2e-containerd-XXXXXX";
-    env_dir_ = mkdtemp(dir_template);
-    CommandResult started = run_command({kScript, "start", env_dir_}, "",
-                                        {"SKIFF_REGISTRY_PORT=" + std::to_string(free_loopback_port())}, 300);
-    if (started.exit_code != 0) {
-      setup_failure_ = "containerd-test-env.sh start failed: " + started.out + started.err;
-      return;
-    }
-    env_ = read_env_file(env_dir_ + "/env");
-    server_ = new ServerProcess({"--runtime", "cri", "--containerd-socket", env_["CONTAINERD_SOCKET"]});
+    env_.start("skiff-e2e-containerd");
+    if (!env_.skip_reason().empty() || !env_.failure().empty()) return;
+    server_ = new ServerProcess({"--runtime", "cri", "--containerd-socket", env_.socket()});
     server_->start();
   }
 
@@ -77,30 +42,21 @@ class ContainersTest : public ::testing::Test {
     if (server_) server_->stop();
     delete server_;
     server_ = nullptr;
-    if (!env_dir_.empty()) {
-      run_command({kScript, "stop", env_dir_}, "", {}, 120);
-      std::error_code ec;
-      fs::remove_all(env_dir_, ec);
-    }
+    env_.stop();
   }
 
   void SetUp() override {
-    if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
-    ASSERT_TRUE(setup_failure_.empty()) << setup_failure_;
+    if (!env_.skip_reason().empty()) GTEST_SKIP() << env_.skip_reason();
+    ASSERT_TRUE(env_.failure().empty()) << env_.failure();
     ASSERT_NE(server_, nullptr);
     kubectl_ = std::make_unique<Kubectl>(*server_, 33);
     if (!kubectl_->available()) GTEST_SKIP() << "kubectl 1.33 is not installed";
-    ASSERT_TRUE(wait_for(60s, [&] {
-      Json nodes = get_json({"get", "nodes"});
-      for (const auto& n : nodes.value("items", Json::array()))
-        for (const auto& c : n["status"].value("conditions", Json::array()))
-          if (c.value("type", "") == "Ready" && c.value("status", "") == "True") return true;
-      return false;
-    })) << "no Ready node; server log:\n" << read_file(server_->log_path());
+    ASSERT_TRUE(wait_for(60s, [&] { return has_ready_node(*kubectl_); }))
+        << "no Ready node; server log:\n" << read_file(server_->log_path());
   }
 
   const Kubectl& k() const { return *kubectl_; }
-  std::string image() const { return env_.at("BUSYBOX_IMAGE"); }
+  std::string image() const { return env_["BUSYBOX_IMAGE"]; }
 
   Json get_json(const std::vector<std::string>& args) const {
     std::vector<std::string> argv = args;
@@ -124,7 +80,7 @@ class ContainersTest : public ::testing::Test {
 
   // Containers containerd has for a pod UID (any state), through ctr.
   std::vector<std::string> containerd_containers(const std::string& pod_uid) const {
-    CommandResult r = run_command({"ctr", "-a", env_.at("CONTAINERD_SOCKET"), "-n", "k8s.io", "containers", "ls", "-q",
+    CommandResult r = run_command({"ctr", "-a", env_.socket(), "-n", "k8s.io", "containers", "ls", "-q",
                                    "labels.\"io.kubernetes.pod.uid\"==" + pod_uid});
     std::vector<std::string> ids;
     std::istringstream in(r.out);
@@ -153,10 +109,7 @@ class ContainersTest : public ::testing::Test {
     })) << r.out << r.err << "\n" << pod(pod_name).dump(2);
   }
 
-  static inline std::string skip_reason_;
-  static inline std::string setup_failure_;
-  static inline std::string env_dir_;
-  static inline std::map<std::string, std::string> env_;
+  static inline ContainerdEnv env_;
   static inline ServerProcess* server_ = nullptr;
   std::unique_ptr<Kubectl> kubectl_;
 };
@@ -486,7 +439,7 @@ TEST_F(ContainersTest, SkiffAgentJoinsTheServerAsASecondNodeAndRunsItsPods) {
     dup2(fd, 1);
     dup2(fd, 2);
     execl(SKIFF_BINARY, SKIFF_BINARY, "agent", "--runtime", "cri", "--kubeconfig", server_->kubeconfig().c_str(),
-          "--containerd-socket", env_.at("CONTAINERD_SOCKET").c_str(), "--node-name", "second-node",
+          "--containerd-socket", env_.socket().c_str(), "--node-name", "second-node",
           "--pod-log-dir", (server_->data_dir() + "/agent-pod-logs").c_str(), "--pods-dir",
           (server_->data_dir() + "/agent-pods").c_str(), static_cast<char*>(nullptr));
     _exit(127);

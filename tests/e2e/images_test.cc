@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "containerd_env.h"
 #include "harness.h"
 
 namespace skiff::e2e {
@@ -23,60 +24,22 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-const std::string kScript = std::string(SKIFF_SOURCE_DIR) + "/scripts/containerd-test-env.sh";
 // Names the registry does not have: a pod with imagePullPolicy: Never can only run them once imported.
 const std::string kImportedImage = "example.com/airgap/busybox:v1";
 const std::string kBootImage = "example.com/airgap/boot:v1";
 
-int free_loopback_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
-  close(fd);
-  return port;
-}
-
-std::map<std::string, std::string> read_env_file(const std::string& path) {
-  std::map<std::string, std::string> env;
-  std::istringstream in(read_file(path));
-  std::string line;
-  while (std::getline(in, line))
-    if (auto eq = line.find('='); eq != std::string::npos) env[line.substr(0, eq)] = line.substr(eq + 1);
-  return env;
-}
-
 class ImagesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    CommandResult check = run_command({kScript, "check"});
-    if (check.exit_code != 0) {
-      skip_reason_ = "containerd-test-env.sh check: " + check.out + check.err;
-      return;
-    }
-    char dir_template[] = "/tmp/skiff-e2e-images-XXXXXX";
-    env_dir_ = mkdtemp(dir_template);
     // A bridge and subnet of its own, so that it can run beside the containers suite's environment.
-    CommandResult started = run_command({kScript, "start", env_dir_}, "",
-                                        {"SKIFF_REGISTRY_PORT=" + std::to_string(free_loopback_port()),
-                                         "SKIFF_TEST_BRIDGE=skifftest2", "SKIFF_TEST_POD_SUBNET=10.252.0.0/24"},
-                                        300);
-    if (started.exit_code != 0) {
-      setup_failure_ = "containerd-test-env.sh start failed: " + started.out + started.err;
-      return;
-    }
-    env_ = read_env_file(env_dir_ + "/env");
-    oci_archive_ = env_dir_ + "/busybox-oci.tar";
+    env_.start("skiff-e2e-images", {"SKIFF_TEST_BRIDGE=skifftest2", "SKIFF_TEST_POD_SUBNET=10.252.0.0/24"});
+    if (!env_.skip_reason().empty() || !env_.failure().empty()) return;
+    oci_archive_ = env_.dir() + "/busybox-oci.tar";
     if (std::string why = copy_image("oci-archive:" + oci_archive_ + ":" + kImportedImage); !why.empty()) {
       setup_failure_ = why;
       return;
     }
-    server_ = new ServerProcess({"--runtime", "cri", "--containerd-socket", env_["CONTAINERD_SOCKET"]});
+    server_ = new ServerProcess({"--runtime", "cri", "--containerd-socket", env_.socket()});
     // Placed before the first start: the node agent imports it as it starts.
     fs::create_directories(server_->data_dir() + "/images");
     if (std::string why = copy_image("docker-archive:" + server_->data_dir() + "/images/boot.tar:" + kBootImage);
@@ -91,38 +54,30 @@ class ImagesTest : public ::testing::Test {
     if (server_) server_->stop();
     delete server_;
     server_ = nullptr;
-    if (!env_dir_.empty()) {
-      run_command({kScript, "stop", env_dir_}, "", {}, 120);
-      std::error_code ec;
-      fs::remove_all(env_dir_, ec);
-    }
+    env_.stop();
   }
 
   // skopeo copy of the test image from the loopback registry; "" or why it failed.
   static std::string copy_image(const std::string& destination) {
     CommandResult r = run_command({"skopeo", "copy", "-q", "--src-tls-verify=false",
-                                   "docker://" + env_.at("BUSYBOX_IMAGE"), destination},
+                                   "docker://" + env_["BUSYBOX_IMAGE"], destination},
                                   "", {}, 120);
     return r.exit_code == 0 ? "" : "skopeo copy to " + destination + " failed: " + r.out + r.err;
   }
 
   void SetUp() override {
-    if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
+    if (!env_.skip_reason().empty()) GTEST_SKIP() << env_.skip_reason();
+    ASSERT_TRUE(env_.failure().empty()) << env_.failure();
     ASSERT_TRUE(setup_failure_.empty()) << setup_failure_;
     ASSERT_NE(server_, nullptr);
     kubectl_ = std::make_unique<Kubectl>(*server_, 33);
     if (!kubectl_->available()) GTEST_SKIP() << "kubectl 1.33 is not installed";
-    ASSERT_TRUE(wait_for(60s, [&] {
-      Json nodes = get_json({"get", "nodes"});
-      for (const auto& n : nodes.value("items", Json::array()))
-        for (const auto& c : n["status"].value("conditions", Json::array()))
-          if (c.value("type", "") == "Ready" && c.value("status", "") == "True") return true;
-      return false;
-    })) << "no Ready node; server log:\n" << read_file(server_->log_path());
+    ASSERT_TRUE(wait_for(60s, [&] { return has_ready_node(*kubectl_); }))
+        << "no Ready node; server log:\n" << read_file(server_->log_path());
   }
 
   const Kubectl& k() const { return *kubectl_; }
-  std::string socket() const { return env_.at("CONTAINERD_SOCKET"); }
+  std::string socket() const { return env_.socket(); }
 
   CommandResult skiff(std::vector<std::string> args) const {
     args.insert(args.begin(), SKIFF_BINARY);
@@ -164,11 +119,9 @@ class ImagesTest : public ::testing::Test {
     k()({"delete", "pod", name, "--wait=false"});
   }
 
-  static inline std::string skip_reason_;
   static inline std::string setup_failure_;
-  static inline std::string env_dir_;
   static inline std::string oci_archive_;
-  static inline std::map<std::string, std::string> env_;
+  static inline ContainerdEnv env_;
   static inline ServerProcess* server_ = nullptr;
   std::unique_ptr<Kubectl> kubectl_;
 };
@@ -207,13 +160,13 @@ TEST_F(ImagesTest, PodWithPullPolicyNeverAndAMissingImageIsNotStarted) {
 }
 
 TEST_F(ImagesTest, ImportOfAnArchiveThatIsNoImageSaysWhy) {
-  std::string not_image = env_dir_ + "/not-an-image.tar";
-  ASSERT_EQ(run_command({"tar", "cf", not_image, "-C", env_dir_, "env"}).exit_code, 0);
+  std::string not_image = env_.dir() + "/not-an-image.tar";
+  ASSERT_EQ(run_command({"tar", "cf", not_image, "-C", env_.dir(), "env"}).exit_code, 0);
   CommandResult r = skiff({"image", "import", not_image, "--containerd-socket", socket()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("not-an-image.tar is a tar archive but not an image"), std::string::npos) << r.err;
 
-  std::string text = env_dir_ + "/text.tar";
+  std::string text = env_.dir() + "/text.tar";
   std::ofstream(text) << "just text\n";
   r = skiff({"image", "import", text, "--containerd-socket", socket()});
   EXPECT_EQ(r.exit_code, 1);
@@ -221,7 +174,7 @@ TEST_F(ImagesTest, ImportOfAnArchiveThatIsNoImageSaysWhy) {
 }
 
 TEST_F(ImagesTest, ImportWithoutContainerdNamesTheSocket) {
-  std::string nowhere = env_dir_ + "/no-containerd.sock";
+  std::string nowhere = env_.dir() + "/no-containerd.sock";
   CommandResult r = skiff({"image", "import", oci_archive_, "--containerd-socket", nowhere});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("containerd does not answer on " + nowhere), std::string::npos) << r.err;
