@@ -1,4 +1,4 @@
-// Pod volumes on the host (emptyDir, configMap, secret) and the mounts containers get.
+// Pod volumes on the host (emptyDir, configMap, secret, persistentVolumeClaim) and the mounts containers get.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -20,9 +20,15 @@ class PodVolumesTest : public ::testing::Test {
     char dir[] = "/tmp/skiff-volumes-test-XXXXXX";
     root_ = mkdtemp(dir);
     context_.pods_root = root_;
-    context_.get = [](const std::string& resource, const std::string& ns, const std::string& name) -> Result<Json> {
+    pv_dir_ = root_ + "/storage/pv-1";
+    context_.get = [this](const std::string& resource, const std::string& ns, const std::string& name) -> Result<Json> {
       if (resource == "configmaps" && name == "files") return Json{{"data", {{"a", "alpha"}, {"b", "beta"}}}};
       if (resource == "secrets" && name == "creds") return Json{{"data", {{"token", base64_encode("t0k")}}}};
+      if (resource == "persistentvolumeclaims" && name == "data-web-0")
+        return Json{{"spec", {{"volumeName", "pv-1"}}}, {"status", {{"phase", "Bound"}}}};
+      if (resource == "persistentvolumeclaims" && name == "pending") return Json{{"status", {{"phase", "Pending"}}}};
+      if (resource == "persistentvolumes" && ns.empty() && name == "pv-1")
+        return Json{{"spec", {{"hostPath", {{"path", pv_dir_}, {"type", "DirectoryOrCreate"}}}}}};
       return Error::not_found(name);
     };
   }
@@ -40,6 +46,7 @@ class PodVolumesTest : public ::testing::Test {
   }
 
   std::string root_;
+  std::string pv_dir_;
   VolumeContext context_;
 };
 
@@ -95,6 +102,26 @@ TEST_F(PodVolumesTest, MountsFollowVolumeMountsAndRejectUnknownVolumes) {
   auto escape = container_mounts(
       {{"volumeMounts", Json::array({{{"name", "data"}, {"mountPath", "/p"}, {"subPath", "../etc"}}})}}, volumes);
   EXPECT_FALSE(escape.ok());
+}
+
+TEST_F(PodVolumesTest, ClaimsMountTheirBoundVolumesDirectory) {
+  auto volumes = prepare_volumes(
+      pod(Json::array({{{"name", "data"}, {"persistentVolumeClaim", {{"claimName", "data-web-0"}, {"readOnly", true}}}}})),
+      context_);
+  ASSERT_TRUE(volumes.ok()) << volumes.error().message;
+  EXPECT_EQ(volumes->at("data").path, pv_dir_);
+  EXPECT_TRUE(volumes->at("data").read_only);
+  EXPECT_TRUE(fs::is_directory(pv_dir_)) << "DirectoryOrCreate makes the directory";
+
+  auto unbound = prepare_volumes(pod(Json::array({{{"name", "d"}, {"persistentVolumeClaim", {{"claimName", "pending"}}}}})),
+                                 context_);
+  ASSERT_FALSE(unbound.ok());
+  EXPECT_NE(unbound.error().message.find("persistentvolumeclaim \"pending\" is not bound"), std::string::npos)
+      << unbound.error().message;
+  auto missing = prepare_volumes(pod(Json::array({{{"name", "d"}, {"persistentVolumeClaim", {{"claimName", "gone"}}}}})),
+                                 context_);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("persistentvolumeclaim \"gone\" not found"), std::string::npos);
 }
 
 }  // namespace

@@ -400,6 +400,48 @@ TEST_F(ContainersTest, DeletingAPodStopsAndRemovesItsContainers) {
   EXPECT_EQ(k()({"get", "pod", "victim"}).exit_code, 1);
 }
 
+// A StatefulSet's volumeClaimTemplate gets a claim the local-path provisioner binds to a host
+// directory; what a pod writes there is still there for the pod that replaces it.
+TEST_F(ContainersTest, StatefulSetKeepsItsDataAcrossPodDeletion) {
+  const std::string yaml = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: keep}\nspec:\n"
+                           "  serviceName: keep\n  replicas: 1\n  selector: {matchLabels: {app: keep}}\n"
+                           "  template:\n    metadata: {labels: {app: keep}}\n    spec:\n"
+                           "      terminationGracePeriodSeconds: 1\n      containers:\n      - name: main\n"
+                           "        image: " + image() + "\n"
+                           "        command: [\"sh\", \"-c\", \"[ -f /data/first ] || cat /proc/sys/kernel/random/uuid > /data/first; "
+                           "cat /data/first; sleep 3600\"]\n"
+                           "        volumeMounts: [{name: data, mountPath: /data}]\n"
+                           "  volumeClaimTemplates:\n  - metadata: {name: data}\n"
+                           "    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n";
+  k().ok({"apply", "-f", "-"}, yaml);
+  std::string first;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    CommandResult r = k()({"logs", "keep-0"});
+    first = r.out;
+    return r.exit_code == 0 && first.size() > 30;
+  })) << first << "\n" << pod("keep-0").dump(2);
+  std::string uid = pod("keep-0")["metadata"]["uid"];
+  k().ok({"delete", "pod", "keep-0"});
+  std::string second;
+  ASSERT_TRUE(wait_for(90s, [&] {
+    Json p = pod("keep-0");
+    if (p.is_null() || p["metadata"].value("uid", "") == uid) return false;
+    CommandResult r = k()({"logs", "keep-0"});
+    second = r.out;
+    return r.exit_code == 0 && !second.empty();
+  })) << pod("keep-0").dump(2);
+  EXPECT_EQ(second, first) << "the new pod found the first pod's file";
+
+  Json claim = get_json({"get", "pvc", "data-keep-0"});
+  std::string volume = claim["spec"].value("volumeName", "");
+  Json pv = get_json({"get", "pv", volume});
+  std::string path = find_path(pv, "spec.hostPath.path") ? pv["spec"]["hostPath"].value("path", "") : "";
+  k().ok({"delete", "statefulset", "keep", "--wait=true"});
+  k().ok({"delete", "pvc", "data-keep-0"});
+  std::error_code ec;
+  if (!path.empty()) fs::remove_all(path, ec);  // the provisioner's directory on this host
+}
+
 TEST_F(ContainersTest, PodStartupLatencyForAHandfulOfPods) {
   // A figure, not an assertion on time: create -> Running with the image present.
   const int kPods = 5;

@@ -101,7 +101,7 @@ struct CriNodeRuntime::Impl {
     context.env.host_ip = machine.internal_ip;
     context.volumes.pods_root = options.pods_dir;
     context.volumes.get = [this](const std::string& resource, const std::string& ns, const std::string& name) {
-      return client.get(resource == "secrets" ? secrets_r : configmaps_r, ns, name);
+      return client.get(client.resource("", "v1", resource), ns, name);
     };
     context.env.get = [this](const std::string& resource, const std::string& ns, const std::string& name) {
       return client.get(resource == "secrets" ? secrets_r : configmaps_r, ns, name);

@@ -88,6 +88,28 @@ Status project_object(const std::string& volume, const Json& source, bool secret
   return ok_status();
 }
 
+// The host directory of the PersistentVolume a claim is bound to.
+Result<HostVolume> claimed_volume(const std::string& volume, const Json& source, const std::string& ns,
+                                  const VolumeContext& context) {
+  std::string claim_name = get_string(source, "claimName");
+  auto claim = context.get("persistentvolumeclaims", ns, claim_name);
+  if (!claim.ok()) return volume_error(volume, "persistentvolumeclaim \"" + claim_name + "\" not found");
+  std::string pv_name = find_path(*claim, "spec.volumeName") ? get_string((*claim)["spec"], "volumeName") : "";
+  if (pv_name.empty() || !find_path(*claim, "status.phase") || get_string((*claim)["status"], "phase") != "Bound")
+    return volume_error(volume, "persistentvolumeclaim \"" + claim_name + "\" is not bound");
+  auto pv = context.get("persistentvolumes", "", pv_name);
+  if (!pv.ok()) return volume_error(volume, "persistentvolume \"" + pv_name + "\" not found");
+  const Json& spec = (*pv)["spec"];
+  std::string path;
+  if (const Json* host = find_path(spec, "hostPath.path"); host && host->is_string()) path = host->get<std::string>();
+  else if (const Json* local = find_path(spec, "local.path"); local && local->is_string()) path = local->get<std::string>();
+  else return volume_error(volume, "persistentvolume \"" + pv_name + "\" is neither hostPath nor local");
+  std::error_code ec;
+  if (get_string(spec.value("hostPath", Json::object()), "type") == "DirectoryOrCreate") fs::create_directories(path, ec);
+  if (!fs::exists(path, ec)) return volume_error(volume, "persistentvolume path " + path + " does not exist");
+  return HostVolume{path, is_true(source, "readOnly")};
+}
+
 }  // namespace
 
 Result<HostVolumes> prepare_volumes(const Json& pod, const VolumeContext& context) {
@@ -118,6 +140,8 @@ Result<HostVolumes> prepare_volumes(const Json& pod, const VolumeContext& contex
       fs::path dir = root / (secret ? "kubernetes.io~secret" : "kubernetes.io~configmap") / name;
       SKIFF_TRY(project_object(name, secret ? v["secret"] : v["configMap"], secret, ns, dir, context));
       paths[name] = {dir.string(), true};
+    } else if (v.contains("persistentVolumeClaim")) {
+      SKIFF_ASSIGN_OR_RETURN(paths[name], claimed_volume(name, v["persistentVolumeClaim"], ns, context));
     } else {
       // Left out rather than mounted empty: a container that mounts it gets a clear error.
       continue;
@@ -134,7 +158,7 @@ Result<std::vector<Mount>> container_mounts(const Json& container, const HostVol
     auto it = volumes.find(name);
     if (it == volumes.end())
       return volume_error(name, "this volume type is not supported by the skiff agent yet (emptyDir, hostPath, "
-                                "configMap and secret are)");
+                                "configMap, secret and persistentVolumeClaim are)");
     Mount m;
     m.container_path = get_string(vm, "mountPath");
     m.host_path = it->second.path;

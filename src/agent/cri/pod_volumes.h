@@ -1,6 +1,7 @@
 // A pod's volumes on the host, under <pods_root>/<pod uid>/volumes/<name>: emptyDir (a directory
-// that lives as long as the pod), hostPath, and configMap/secret files (items, modes; rewritten
-// whenever a container of the pod starts). The containers' mounts point into them.
+// that lives as long as the pod), hostPath, configMap/secret files (items, modes; rewritten
+// whenever a container of the pod starts), and persistentVolumeClaims bound to hostPath or local
+// PersistentVolumes (the local-path provisioner's). The containers' mounts point into them.
 #pragma once
 
 #include <functional>
@@ -16,7 +17,8 @@ namespace skiff::agent::cri {
 
 struct VolumeContext {
   std::string pods_root;
-  // resource is "configmaps" or "secrets"; a missing object is a 404 error.
+  // resource is "configmaps", "secrets", "persistentvolumeclaims" or "persistentvolumes" (ns "");
+  // a missing object is a 404 error.
   std::function<Result<Json>(const std::string& resource, const std::string& ns, const std::string& name)> get;
 };
 
