@@ -10,6 +10,7 @@
 #include "apiserver/crd_versions.h"
 #include "apiserver/object_rules.h"
 #include "apiserver/pod_logs.h"
+#include "apiserver/pod_streams.h"
 #include "apiserver/tables.h"
 #include "util/json_duplicates.h"
 #include "util/strings.h"
@@ -488,8 +489,7 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
       return fail(Error::method_not_allowed("the server does not allow this method on the requested resource"));
     if (sub == "log")
       return serve_pod_log(req, Json::parse((*pod)->bytes), pod_log_source().get(), clock_.now(), ex, code);
-    return fail(Error::bad_request("pods/" + sub + " is not available for pod \"" + info.name +
-                                   "\": Skiff's node agents do not serve exec, attach or port-forward yet"));
+    return serve_container_stream(req, Json::parse((*pod)->bytes), sub, container_stream_source().get(), ex, code);
   }
   if (!sub.empty() && !(sub == "status" && has_subresource(*r, "status")) &&
       !(sub == "scale" && has_subresource(*r, "scale")) && !pod_action)

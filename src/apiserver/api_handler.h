@@ -18,6 +18,7 @@
 namespace skiff::apiserver {
 
 class PodLogSource;
+class ContainerStreamSource;
 
 class ApiHandler final : public HttpHandler {
  public:
@@ -30,6 +31,11 @@ class ApiHandler final : public HttpHandler {
   void set_pod_log_source(std::shared_ptr<PodLogSource> source) {
     std::lock_guard lk(pod_logs_mu_);
     pod_log_source_ = std::move(source);
+  }
+  // ... and pods/exec, attach and portforward.
+  void set_container_stream_source(std::shared_ptr<ContainerStreamSource> source) {
+    std::lock_guard lk(pod_logs_mu_);
+    container_stream_source_ = std::move(source);
   }
 
  private:
@@ -65,8 +71,13 @@ class ApiHandler final : public HttpHandler {
     std::lock_guard lk(pod_logs_mu_);
     return pod_log_source_;
   }
+  std::shared_ptr<ContainerStreamSource> container_stream_source() {
+    std::lock_guard lk(pod_logs_mu_);
+    return container_stream_source_;
+  }
   std::mutex pod_logs_mu_;
   std::shared_ptr<PodLogSource> pod_log_source_;
+  std::shared_ptr<ContainerStreamSource> container_stream_source_;
 };
 
 // Error -> HTTP response carrying a meta.k8s.io/v1 Status.

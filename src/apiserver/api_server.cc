@@ -188,6 +188,9 @@ class ApiServerImpl final : public ApiServer {
   void set_pod_log_source(std::shared_ptr<PodLogSource> source) override {
     handler_->set_pod_log_source(std::move(source));
   }
+  void set_container_stream_source(std::shared_ptr<ContainerStreamSource> source) override {
+    handler_->set_container_stream_source(std::move(source));
+  }
 
   void stop() override {
     ready_ = false;

@@ -12,6 +12,7 @@
 namespace skiff::apiserver {
 
 class PodLogSource;
+class ContainerStreamSource;
 class Registry;
 
 struct ApiServerOptions {
@@ -37,6 +38,8 @@ class ApiServer {
   virtual Registry& registry() = 0;
   // The node agent in this process serves pods/log for its node through this (null: none).
   virtual void set_pod_log_source(std::shared_ptr<PodLogSource> source) = 0;
+  // ... and exec, attach and port-forward.
+  virtual void set_container_stream_source(std::shared_ptr<ContainerStreamSource> source) = 0;
   virtual void stop() = 0;
 };
 

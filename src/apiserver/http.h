@@ -23,6 +23,7 @@ struct HttpRequest {
   std::string raw_query;
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::map<std::string, std::string> headers;              // lower-case names
+  std::vector<std::pair<std::string, std::string>> header_list;  // as sent, in order, repeats kept
   std::string body;
   UserInfo user;
 
@@ -48,6 +49,19 @@ class ResponseStream {
   virtual bool client_gone() = 0;
 };
 
+// The connection after the handler took it over (an upgrade: exec, attach, port-forward): raw
+// bytes both ways; the connection closes when the handler returns.
+class RawConnection {
+ public:
+  virtual ~RawConnection() = default;
+  virtual int fd() const = 0;
+  // Up to n bytes: > 0 read, 0 at end of stream or on an error, -1 (only without `wait`) when
+  // nothing has arrived. TLS may hold received records a poll on fd() no longer reports, so
+  // callers read without waiting until -1 before polling.
+  virtual long read_some(char* out, size_t n, bool wait) = 0;
+  virtual bool write_all(std::string_view bytes) = 0;
+};
+
 class HttpExchange {
  public:
   virtual ~HttpExchange() = default;
@@ -58,6 +72,8 @@ class HttpExchange {
   // Starts a response of exactly content_length bytes that the handler writes in pieces, so a
   // large body (a LIST) never has to be assembled in memory; the connection stays reusable.
   virtual ResponseStream& start_sized(int status, const std::string& content_type, uint64_t content_length) = 0;
+  // Hands the connection to the handler, which writes the response itself.
+  virtual RawConnection& take_over() = 0;
 };
 
 class HttpHandler {

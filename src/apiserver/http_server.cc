@@ -64,10 +64,36 @@ std::string header_text(const http::response_header<>& head) {
 }
 
 template <class Stream>
-class Exchange final : public HttpExchange, public ResponseStream {
+class Exchange final : public HttpExchange, public ResponseStream, public RawConnection {
  public:
-  Exchange(Stream& stream, int fd, unsigned http_version, bool keep_alive)
-      : stream_(stream), fd_(fd), version_(http_version), keep_alive_(keep_alive) {}
+  Exchange(Stream& stream, int fd, unsigned http_version, bool keep_alive, beast::flat_buffer* leftover = nullptr)
+      : stream_(stream), fd_(fd), version_(http_version), keep_alive_(keep_alive), leftover_(leftover) {}
+
+  RawConnection& take_over() override {
+    responded_ = true;
+    taken_over_ = true;
+    return *this;
+  }
+  int fd() const override { return fd_; }
+  long read_some(char* out, size_t n, bool wait) override {
+    if (leftover_ && leftover_->size() > 0) {
+      size_t copied = net::buffer_copy(net::buffer(out, n), leftover_->data());
+      leftover_->consume(copied);
+      return static_cast<long>(copied);
+    }
+    auto& socket = beast::get_lowest_layer(stream_);
+    beast::error_code ec, ignored;
+    if (!wait) socket.non_blocking(true, ignored);
+    size_t got = stream_.read_some(net::buffer(out, n), ec);
+    if (!wait) socket.non_blocking(false, ignored);
+    if (ec == net::error::would_block || ec == net::error::try_again) return -1;
+    return ec ? 0 : static_cast<long>(got);
+  }
+  bool write_all(std::string_view bytes) override {
+    beast::error_code ec;
+    net::write(stream_, net::buffer(bytes.data(), bytes.size()), ec);
+    return !ec;
+  }
 
   // The head and (up to a size) the body go out in one write: over TLS every write is its own
   // record and system call, which for small responses cost more than the copy.
@@ -149,6 +175,7 @@ class Exchange final : public HttpExchange, public ResponseStream {
   }
 
   bool responded() const { return responded_; }
+  bool taken_over() const { return taken_over_; }
   bool failed() const { return failed_; }
   bool streaming() const { return streaming_; }
   // A sized response that received all its bytes: the connection can serve the next request.
@@ -178,6 +205,8 @@ class Exchange final : public HttpExchange, public ResponseStream {
   bool failed_ = false;
   bool sized_ = false;
   uint64_t sized_remaining_ = 0;
+  beast::flat_buffer* leftover_;
+  bool taken_over_ = false;
 };
 
 HttpResponse status_response(int code, const std::string& reason, const std::string& message) {
@@ -335,13 +364,17 @@ class Server final : public HttpServer {
         req.raw_query = std::string(target.substr(q + 1));
         req.query = parse_query(req.raw_query);
       }
-      for (const auto& f : msg) req.headers[to_lower(std::string_view(f.name_string().data(), f.name_string().size()))] =
-          std::string(f.value());
+      for (const auto& f : msg) {
+        std::string name(f.name_string().data(), f.name_string().size());
+        req.headers[to_lower(name)] = std::string(f.value());
+        req.header_list.emplace_back(std::move(name), std::string(f.value()));
+      }
       req.body = std::move(msg.body());
       req.user = user;
       bool keep_alive = msg.keep_alive();
-      Exchange<Stream> ex(stream, fd, msg.version(), keep_alive);
+      Exchange<Stream> ex(stream, fd, msg.version(), keep_alive, &buffer);
       handler_.handle(req, ex);
+      if (ex.taken_over()) return;
       if (!ex.responded()) ex.respond(status_response(500, "InternalError", "no response produced"));
       if (ex.streaming() && !ex.sized_complete()) {
         ex.finish_stream();

@@ -4,12 +4,15 @@
 
 #include "apiserver/in_process_client.h"
 #include "apiserver/pod_logs.h"
+#include "apiserver/pod_streams.h"
 #include "client/informer.h"
 #include "scheduler/scheduler.h"
 #include "util/log.h"
 #ifdef SKIFF_HAVE_CRI
 #include "agent/cri/cri_node_runtime.h"
+#include "agent/cri/cri_client.h"
 #include "agent/cri/cri_pod_logs.h"
+#include "agent/cri/pod_labels.h"
 #endif
 
 namespace skiff::cli {
@@ -39,6 +42,49 @@ class CriPodLogSource final : public apiserver::PodLogSource {
  private:
   std::string node_name_;
   std::shared_ptr<agent::cri::CriPodLogs> logs_;
+};
+
+// pods/exec, attach and portforward: the session from containerd's CRI streaming server.
+class CriStreamSource final : public apiserver::ContainerStreamSource {
+ public:
+  CriStreamSource(std::string node_name, std::shared_ptr<agent::cri::CriClient> cri)
+      : node_name_(std::move(node_name)), cri_(std::move(cri)) {}
+
+  bool serves_node(const std::string& node_name) const override { return node_name == node_name_; }
+
+  Result<std::string> stream_url(const Json& pod, const apiserver::ContainerStreamRequest& r) override {
+    std::string id = r.container_id.substr(r.container_id.find("://") == std::string::npos ? 0 : r.container_id.find("://") + 3);
+    if (r.subresource == "exec") {
+      agent::cri::ExecRequest exec;
+      exec.container_id = id;
+      exec.cmd = r.command;
+      exec.tty = r.tty;
+      exec.stdin = r.stdin;
+      exec.stdout = r.stdout;
+      exec.stderr = r.stderr;
+      return cri_->exec(exec);
+    }
+    if (r.subresource == "attach") {
+      agent::cri::AttachRequest attach;
+      attach.container_id = id;
+      attach.tty = r.tty;
+      attach.stdin = r.stdin;
+      attach.stdout = r.stdout;
+      attach.stderr = r.stderr;
+      return cri_->attach(attach);
+    }
+    agent::cri::PodSandboxFilter filter;
+    filter.state = agent::cri::SandboxState::kReady;
+    filter.label_selector[agent::cri::kPodUidLabel] = get_string(pod["metadata"], "uid");
+    SKIFF_ASSIGN_OR_RETURN(auto sandboxes, cri_->list_pod_sandboxes(filter));
+    if (sandboxes.empty())
+      return Error::bad_request("pod " + get_string(pod["metadata"], "name") + " has no running sandbox");
+    return cri_->port_forward(sandboxes.front().id, r.ports);
+  }
+
+ private:
+  std::string node_name_;
+  std::shared_ptr<agent::cri::CriClient> cri_;
 };
 #endif
 
@@ -88,6 +134,13 @@ class ControlPlaneImpl final : public ControlPlane {
                                    (sim_ ? ", " + std::to_string(options_.sim_nodes) + " simulated nodes" : "") +
                                    (options_.node_runtime == "cri" ? ", node agent (cri)" : ""));
     return ok_status();
+  }
+
+  std::shared_ptr<apiserver::ContainerStreamSource> container_stream_source() override {
+#ifdef SKIFF_HAVE_CRI
+    if (cri_) return std::make_shared<CriStreamSource>(cri_->node_name(), cri_->cri_client());
+#endif
+    return nullptr;
   }
 
   std::shared_ptr<apiserver::PodLogSource> pod_log_source() override {

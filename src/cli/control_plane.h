@@ -13,6 +13,7 @@
 
 namespace skiff::apiserver {
 class PodLogSource;
+class ContainerStreamSource;
 class Registry;
 }
 
@@ -43,6 +44,8 @@ class ControlPlane {
   virtual void stop() = 0;
   // pods/log for the embedded node agent's pods (null without one).
   virtual std::shared_ptr<apiserver::PodLogSource> pod_log_source() = 0;
+  // exec, attach and port-forward for them (null without one).
+  virtual std::shared_ptr<apiserver::ContainerStreamSource> container_stream_source() = 0;
 };
 
 }  // namespace skiff::cli

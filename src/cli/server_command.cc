@@ -143,10 +143,12 @@ int run_server(const ServerFlags& f) {
     std::cerr << "skiff server: ready. Use it with:\n  export KUBECONFIG=" << f.data_dir << "/admin.kubeconfig\n";
   }
   (*server)->set_pod_log_source((*control)->pod_log_source());
+  (*server)->set_container_stream_source((*control)->container_stream_source());
   int sig = 0;
   sigwait(&signals, &sig);
   log::info("server", std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
   (*server)->set_pod_log_source(nullptr);
+  (*server)->set_container_stream_source(nullptr);
   (*control)->stop();
   (*server)->stop();
   return 0;

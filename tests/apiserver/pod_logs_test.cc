@@ -2,6 +2,8 @@
 // response around a node agent's stream.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "apiserver/pod_logs.h"
 
 namespace skiff::apiserver {
@@ -171,6 +173,10 @@ class RecordingExchange final : public HttpExchange {
     return stream;
   }
   ResponseStream& start_sized(int, const std::string&, uint64_t) override { return stream; }
+  RawConnection& take_over() override {
+    ADD_FAILURE() << "pods/log never takes the connection over";
+    throw std::logic_error("take_over");
+  }
   std::optional<HttpResponse> response;
   int stream_status = 0;
   std::string stream_type;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <sstream>
 
 #include "util/json.h"
@@ -32,7 +33,8 @@ int free_loopback_port() {
 
 }  // namespace
 
-void ContainerdEnv::start(const std::string& dir_prefix, std::vector<std::string> extra) {
+void ContainerdEnv::start(const std::string& dir_prefix) {
+  std::vector<std::string> extra;
   CommandResult check = run_command({kScript, "check"});
   if (check.exit_code != 0) {
     skip_reason_ = "containerd-test-env.sh check: " + check.out + check.err;
@@ -45,6 +47,11 @@ void ContainerdEnv::start(const std::string& dir_prefix, std::vector<std::string
   }
   dir_ = dir_template;
   extra.push_back("SKIFF_REGISTRY_PORT=" + std::to_string(free_loopback_port()));
+  // A bridge and subnet per environment: suites, and test runs, side by side must not hand out
+  // the same pod addresses on one bridge.
+  size_t id = std::hash<std::string>{}(dir_) % 4096;
+  extra.push_back("SKIFF_TEST_BRIDGE=skiffe2e" + std::to_string(id));
+  extra.push_back("SKIFF_TEST_POD_SUBNET=10." + std::to_string(160 + id / 64) + "." + std::to_string(id % 64 * 4) + ".0/24");
   CommandResult started = run_command({kScript, "start", dir_}, "", extra, 300);
   if (started.exit_code != 0) {
     failure_ = "containerd-test-env.sh start failed: " + started.out + started.err;

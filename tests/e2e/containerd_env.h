@@ -12,10 +12,10 @@ namespace skiff::e2e {
 
 class ContainerdEnv {
  public:
-  // Starts one in a fresh directory named after prefix. `extra` are more variables for the
-  // script: SKIFF_TEST_BRIDGE and SKIFF_TEST_POD_SUBNET for a suite that may run beside others.
-  // Afterwards skip_reason() says why this machine can not run it, failure() why it did not start.
-  void start(const std::string& dir_prefix, std::vector<std::string> extra = {});
+  // Starts one in a fresh directory named after prefix, with a bridge and pod subnet of its own
+  // (environments of suites and test runs side by side never share pod addresses). Afterwards
+  // skip_reason() says why this machine can not run it, failure() why it did not start.
+  void start(const std::string& dir_prefix);
   void stop();
 
   const std::string& skip_reason() const { return skip_reason_; }

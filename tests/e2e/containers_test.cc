@@ -442,6 +442,68 @@ TEST_F(ContainersTest, StatefulSetKeepsItsDataAcrossPodDeletion) {
   if (!path.empty()) fs::remove_all(path, ec);  // the provisioner's directory on this host
 }
 
+// kubectl exec (SPDY from 1.27, WebSocket first from 1.33) and port-forward reach the container
+// through the API server's tunnel to containerd's streaming server: a command's output and exit
+// code, stdin, the other pod's page fetched from inside this one, and a local port forwarded.
+TEST_F(ContainersTest, ExecAndPortForwardWithKubectl127And133) {
+  const std::string server_pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: pf-web}\nspec:\n  containers:\n"
+                                 "  - name: httpd\n    image: " + image() + "\n"
+                                 "    command: [\"sh\", \"-c\", \"mkdir -p /www && echo forwarded page > /www/index.html"
+                                 " && exec httpd -f -p 8080 -h /www\"]\n";
+  k().ok({"apply", "-f", "-"}, server_pod);
+  k().ok({"apply", "-f", "-"}, pod_yaml("shell", "Always", "sleep 3600"));
+  Json web, shell;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    web = pod("pf-web");
+    shell = pod("shell");
+    return find_path(web, "status.podIP") && find_path(shell, "status.phase") && shell["status"]["phase"] == "Running" &&
+           web["status"]["phase"] == "Running";
+  })) << web.dump(2) << shell.dump(2);
+  const std::string web_ip = web["status"]["podIP"];
+
+  for (int minor : {27, 33}) {
+    SCOPED_TRACE("kubectl 1." + std::to_string(minor));
+    Kubectl kubectl(*server_, minor);
+    if (!kubectl.available()) continue;
+    CommandResult echoed = kubectl({"exec", "shell", "--", "sh", "-c", "echo out; echo err >&2; exit 3"});
+    EXPECT_EQ(echoed.exit_code, 3) << echoed.out << echoed.err;
+    EXPECT_EQ(echoed.out, "out\n");
+    EXPECT_NE(echoed.err.find("err"), std::string::npos) << echoed.err;
+    CommandResult input = kubectl({"exec", "-i", "shell", "--", "sh", "-c", "tr a-z A-Z"}, "shout\n");
+    EXPECT_EQ(input.exit_code, 0) << input.err;
+    EXPECT_EQ(input.out, "SHOUT\n");
+    if (env_["CNI_READY"] == "1") {
+      CommandResult fetched = kubectl({"exec", "shell", "--", "wget", "-q", "-O", "-", "http://" + web_ip + ":8080/"});
+      EXPECT_EQ(fetched.out, "forwarded page\n") << fetched.err;
+    }
+
+    // kubectl port-forward runs until stopped: in the background, fetched once, then killed.
+    std::string log = "/tmp/skiff-pf-" + std::to_string(::getpid()) + "-" + std::to_string(minor) + ".log";
+    std::string cmd = "KUBECONFIG=" + server_->kubeconfig() + " " + kubectl_path(minor) +
+                      " port-forward pod/pf-web :8080 > " + log + " 2>&1 & echo $!";
+    CommandResult started = run_command({"sh", "-c", cmd});
+    int pid = std::atoi(started.out.c_str());
+    std::string local_port;
+    wait_for(20s, [&] {
+      std::string text = read_file(log);
+      auto at = text.find("Forwarding from 127.0.0.1:");
+      if (at == std::string::npos) return false;
+      at += std::string("Forwarding from 127.0.0.1:").size();
+      local_port = text.substr(at, text.find(' ', at) - at);
+      return true;
+    });
+    ASSERT_FALSE(local_port.empty()) << read_file(log);
+    CommandResult page;
+    wait_for(20s, [&] {
+      page = run_command({"busybox", "wget", "-q", "-O", "-", "http://127.0.0.1:" + local_port + "/"});
+      return page.out == "forwarded page\n";
+    });
+    EXPECT_EQ(page.out, "forwarded page\n") << page.err << read_file(log);
+    if (pid > 0) ::kill(pid, SIGTERM);
+    std::remove(log.c_str());
+  }
+}
+
 TEST_F(ContainersTest, PodStartupLatencyForAHandfulOfPods) {
   // A figure, not an assertion on time: create -> Running with the image present.
   const int kPods = 5;

@@ -31,8 +31,7 @@ const std::string kBootImage = "example.com/airgap/boot:v1";
 class ImagesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    // A bridge and subnet of its own, so that it can run beside the containers suite's environment.
-    env_.start("skiff-e2e-images", {"SKIFF_TEST_BRIDGE=skifftest2", "SKIFF_TEST_POD_SUBNET=10.252.0.0/24"});
+    env_.start("skiff-e2e-images");
     if (!env_.skip_reason().empty() || !env_.failure().empty()) return;
     oci_archive_ = env_.dir() + "/busybox-oci.tar";
     if (std::string why = copy_image("oci-archive:" + oci_archive_ + ":" + kImportedImage); !why.empty()) {

@@ -662,5 +662,6 @@ const std::string& CriNodeRuntime::node_name() const { return impl_->options.nod
 bool CriNodeRuntime::registered() const { return impl_->is_registered; }
 
 std::shared_ptr<CriPodLogs> CriNodeRuntime::pod_logs() const { return impl_->pod_logs; }
+std::shared_ptr<CriClient> CriNodeRuntime::cri_client() const { return impl_->cri; }
 
 }  // namespace skiff::agent::cri

@@ -60,6 +60,8 @@ class CriNodeRuntime {
   bool registered() const;
   // Serves `kubectl logs` for the pods of this node.
   std::shared_ptr<CriPodLogs> pod_logs() const;
+  // The runtime connection, for exec, attach and port-forward sessions.
+  std::shared_ptr<CriClient> cri_client() const;
 
  private:
   struct Impl;
