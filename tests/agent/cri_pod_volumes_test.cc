@@ -124,5 +124,25 @@ TEST_F(PodVolumesTest, ClaimsMountTheirBoundVolumesDirectory) {
   EXPECT_NE(missing.error().message.find("persistentvolumeclaim \"gone\" not found"), std::string::npos);
 }
 
+TEST_F(PodVolumesTest, RefreshBringsConfigMapFilesUpToDateInPlace) {
+  Json data = {{"a", "one"}, {"b", "two"}};
+  context_.get = [&](const std::string& resource, const std::string&, const std::string&) -> Result<Json> {
+    if (resource == "configmaps") return Json{{"data", data}};
+    return Error::not_found("x");
+  };
+  Json p = pod(Json::array({{{"name", "cfg"}, {"configMap", {{"name", "settings"}}}}}));
+  auto volumes = prepare_volumes(p, context_);
+  ASSERT_TRUE(volumes.ok());
+  fs::path dir = volumes->at("cfg").path;
+  EXPECT_EQ(slurp(dir / "a"), "one");
+
+  data = {{"a", "uno"}, {"c", "three"}};
+  ASSERT_TRUE(refresh_projected_volumes(p, context_).ok());
+  EXPECT_EQ(slurp(dir / "a"), "uno");
+  EXPECT_EQ(slurp(dir / "c"), "three");
+  EXPECT_FALSE(fs::exists(dir / "b")) << "keys no longer in the ConfigMap go";
+  EXPECT_FALSE(fs::exists(dir / "a.skiff-tmp"));
+}
+
 }  // namespace
 }  // namespace skiff::agent::cri

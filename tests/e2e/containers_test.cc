@@ -504,6 +504,40 @@ TEST_F(ContainersTest, ExecAndPortForwardWithKubectl127And133) {
   }
 }
 
+// An update to a ConfigMap reaches the files of a running pod that mounts it (the agent's
+// periodic refresh, every 10 s), read from inside the container with kubectl exec.
+TEST_F(ContainersTest, ConfigMapUpdatesAppearInTheMountedFile) {
+  k().ok({"create", "configmap", "live", "--from-literal=greeting=hello"});
+  k().ok({"apply", "-f", "-"}, pod_yaml("reader", "Always", "sleep 3600",
+                                       "    volumeMounts: [{name: cfg, mountPath: /etc/live}]\n"
+                                       "  volumes: [{name: cfg, configMap: {name: live}}]\n"));
+  CommandResult read;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    read = k()({"exec", "reader", "--", "cat", "/etc/live/greeting"});
+    return read.exit_code == 0 && read.out == "hello";
+  })) << read.out << read.err << pod("reader").dump(2);
+  k().ok({"patch", "configmap", "live", "-p", R"({"data":{"greeting":"bonjour","extra":"x"}})"});
+  EXPECT_TRUE(wait_for(40s, [&] {
+    read = k()({"exec", "reader", "--", "cat", "/etc/live/greeting", "/etc/live/extra"});
+    return read.exit_code == 0 && read.out == "bonjourx";
+  })) << read.out << read.err;
+}
+
+// A Job runs its pods as real containers to completion; the controller then marks it Complete.
+TEST_F(ContainersTest, JobWithARealContainerCompletes) {
+  k().ok({"create", "job", "once", "--image=" + image(), "--", "sh", "-c", "echo computed; exit 0"});
+  Json job;
+  ASSERT_TRUE(wait_for(90s, [&] {
+    job = get_json({"get", "job", "once"});
+    return find_path(job, "status.succeeded") && job["status"]["succeeded"] == 1;
+  })) << job.dump(2);
+  bool complete = false;
+  for (const auto& c : job["status"].value("conditions", Json::array()))
+    complete = complete || (c["type"] == "Complete" && c["status"] == "True");
+  EXPECT_TRUE(complete) << job.dump(2);
+  EXPECT_EQ(k().ok({"logs", "job/once"}), "computed\n");
+}
+
 TEST_F(ContainersTest, PodStartupLatencyForAHandfulOfPods) {
   // A figure, not an assertion on time: create -> Running with the image present.
   const int kPods = 5;

@@ -15,6 +15,7 @@
 #include "agent/cri/pod_labels.h"
 #include "agent/cri/pod_sync.h"
 #include "agent/cri/probe.h"
+#include "agent/cri/pod_volumes.h"
 #include "client/events.h"
 #include "client/informer.h"
 #include "client/work_queue.h"
@@ -292,10 +293,25 @@ struct CriNodeRuntime::Impl {
 
   void relist_loop() {
     std::map<std::string, std::string> last;  // pod uid -> fingerprint of its sandboxes and containers
+    auto next_refresh = std::chrono::steady_clock::now() + options.projected_volume_refresh;
     while (!stopping) {
       relist_once(last);
+      if (std::chrono::steady_clock::now() >= next_refresh) {
+        refresh_volumes();
+        next_refresh = std::chrono::steady_clock::now() + options.projected_volume_refresh;
+      }
       std::unique_lock lk(stop_mu);
       stop_cv.wait_for(lk, options.relist_interval, [this] { return stopping.load(); });
+    }
+  }
+
+  // ConfigMap and Secret changes reach the files of running pods (the kubelet's periodic sync).
+  void refresh_volumes() {
+    for (const auto& pod : pods->list()) {
+      if (!mine(*pod) || !find_path(*pod, "status.phase") || get_string((*pod)["status"], "phase") != "Running") continue;
+      Status refreshed = refresh_projected_volumes(*pod, context.volumes);
+      if (!refreshed.ok())
+        log::debug(kLog, "refreshing the volumes of " + client::object_key(*pod) + ": " + refreshed.error().message);
     }
   }
 

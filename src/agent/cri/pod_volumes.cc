@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <vector>
 
 #include "util/encoding.h"
 
@@ -28,14 +30,30 @@ bool safe_relative(const std::string& path) {
   return true;
 }
 
+// Written beside and renamed into place, and only when different: containers reading a
+// projected file while it is refreshed see the old or the new content, never a partial one.
 Status write_file(const fs::path& path, const std::string& content, int mode) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  out.close();
-  if (!out) return Error::internal("writing " + path.string() + " failed");
-  chmod(path.c_str(), static_cast<mode_t>(mode));
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && static_cast<int>(st.st_mode & 07777) == mode &&
+      static_cast<size_t>(st.st_size) == content.size()) {
+    std::ifstream in(path, std::ios::binary);
+    std::string existing(content.size(), '\0');
+    in.read(existing.data(), static_cast<std::streamsize>(existing.size()));
+    if (in && existing == content) return ok_status();
+  }
+  fs::path temp = path;
+  temp += ".skiff-tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.close();
+    if (!out) return Error::internal("writing " + temp.string() + " failed");
+  }
+  chmod(temp.c_str(), static_cast<mode_t>(mode));
+  fs::rename(temp, path, ec);
+  if (ec) return Error::internal("renaming " + temp.string() + ": " + ec.message());
   return ok_status();
 }
 
@@ -67,8 +85,11 @@ Status project_object(const std::string& volume, const Json& source, bool secret
     }
   }
   int default_mode = source.value("defaultMode", 0644);
-  // Files of keys no longer present go; the rest is rewritten.
-  for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove_all(entry.path(), ec);
+  struct File {
+    std::string content;
+    int mode;
+  };
+  std::map<std::string, File> files;  // relative path -> what it holds
   if (source.contains("items") && source["items"].is_array() && !source["items"].empty()) {
     for (const auto& item : source["items"]) {
       std::string key = get_string(item, "key"), path = get_string(item, "path", key);
@@ -79,12 +100,19 @@ Status project_object(const std::string& volume, const Json& source, bool secret
         return volume_error(volume, "couldn't find key " + key + " in " + (secret ? "Secret " : "ConfigMap ") + ns +
                                         "/" + name);
       }
-      SKIFF_TRY(write_file(dir / path, it->second, item.value("mode", default_mode)));
+      files[fs::path(path).lexically_normal().string()] = {it->second, item.value("mode", default_mode)};
     }
-    return ok_status();
+  } else {
+    for (const auto& [key, value] : data)
+      if (safe_relative(key)) files[key] = {value, default_mode};
   }
-  for (const auto& [key, value] : data)
-    if (safe_relative(key)) SKIFF_TRY(write_file(dir / key, value, default_mode));
+  for (const auto& [path, file] : files) SKIFF_TRY(write_file(dir / path, file.content, file.mode));
+  // Files of keys no longer present go.
+  std::vector<fs::path> stale;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec))
+    if (!it->is_directory() && !files.count(fs::relative(it->path(), dir).string())) stale.push_back(it->path());
+  for (const auto& path : stale) fs::remove(path, ec);
   return ok_status();
 }
 
@@ -148,6 +176,22 @@ Result<HostVolumes> prepare_volumes(const Json& pod, const VolumeContext& contex
     }
   }
   return paths;
+}
+
+Status refresh_projected_volumes(const Json& pod, const VolumeContext& context) {
+  const Json* volumes = find_path(pod, "spec.volumes");
+  if (!volumes || !volumes->is_array()) return ok_status();
+  fs::path root = fs::path(context.pods_root) / get_string(pod["metadata"], "uid") / "volumes";
+  std::string ns = get_string(pod["metadata"], "namespace");
+  for (const auto& v : *volumes) {
+    bool secret = v.contains("secret");
+    if (!secret && !v.contains("configMap")) continue;
+    std::string name = get_string(v, "name");
+    fs::path dir = root / (secret ? "kubernetes.io~secret" : "kubernetes.io~configmap") / name;
+    if (!fs::exists(dir)) continue;  // not set up yet: the first container start projects it
+    SKIFF_TRY(project_object(name, secret ? v["secret"] : v["configMap"], secret, ns, dir, context));
+  }
+  return ok_status();
 }
 
 Result<std::vector<Mount>> container_mounts(const Json& container, const HostVolumes& volumes) {

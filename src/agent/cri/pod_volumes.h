@@ -1,6 +1,6 @@
 // A pod's volumes on the host, under <pods_root>/<pod uid>/volumes/<name>: emptyDir (a directory
 // that lives as long as the pod), hostPath, configMap/secret files (items, modes; rewritten
-// whenever a container of the pod starts), and persistentVolumeClaims bound to hostPath or local
+// whenever a container of the pod starts, and refreshed in place), and persistentVolumeClaims bound to hostPath or local
 // PersistentVolumes (the local-path provisioner's). The containers' mounts point into them.
 #pragma once
 
@@ -30,6 +30,10 @@ using HostVolumes = std::map<std::string, HostVolume>;
 
 // By volume name. Errors (reason CreateContainerConfigError) name the volume.
 Result<HostVolumes> prepare_volumes(const Json& pod, const VolumeContext& context);
+
+// Brings the configMap and secret volumes of a running pod up to date with their objects, as the
+// kubelet's periodic sync does (files replaced atomically, stale ones removed).
+Status refresh_projected_volumes(const Json& pod, const VolumeContext& context);
 
 // The container's volumeMounts as CRI mounts (subPath, readOnly, mountPropagation).
 Result<std::vector<Mount>> container_mounts(const Json& container, const HostVolumes& volumes);
