@@ -333,6 +333,12 @@ TEST_F(ContainersTest, ReadinessProbeGatesTheReadyCondition) {
          pod_yaml("gated", "Always",
                   "mkdir -p /www && httpd -p 8080 -h /www && sleep 4 && touch /www/ready.html && exec sleep 1000",
                   probe));
+  k().ok({"label", "pod", "gated", "gate=yes"});
+  k().ok({"create", "service", "clusterip", "gated", "--tcp=80:8080"});
+  k().ok({"set", "selector", "service", "gated", "gate=yes"});
+  // Until the probe passes, the pod is only among the Service's not-ready addresses.
+  Json early = get_json({"get", "endpoints", "gated"});
+  for (const auto& subset : early.value("subsets", Json::array())) EXPECT_FALSE(subset.contains("addresses")) << early.dump(2);
   Json p;
   auto ready_condition = [&](const Json& pod) -> const Json* {
     if (const Json* cs = find_path(pod, "status.conditions"))
@@ -351,7 +357,39 @@ TEST_F(ContainersTest, ReadinessProbeGatesTheReadyCondition) {
   ASSERT_TRUE(started && ready_at);
   EXPECT_GE(*ready_at - *started, 3s);
   EXPECT_EQ(p["status"]["containerStatuses"][0]["restartCount"], 0);
+  Json endpoints;
+  EXPECT_TRUE(wait_for(20s, [&] {
+    endpoints = get_json({"get", "endpoints", "gated"});
+    const Json* addresses = find_path(endpoints, "subsets");
+    return addresses && addresses->is_array() && !addresses->empty() && (*addresses)[0].contains("addresses") &&
+           (*addresses)[0]["addresses"][0].value("ip", "") == p["status"].value("podIP", "");
+  })) << endpoints.dump(2);
+  k().ok({"delete", "service", "gated"});
   k().ok({"delete", "pod", "gated", "--wait=false"});
+}
+
+// A container killed from outside (here through containerd, as an OOM kill or an operator would)
+// is restarted per its restartPolicy, and the status says how the last run ended.
+TEST_F(ContainersTest, ContainerKilledFromOutsideIsRestarted) {
+  k().ok({"apply", "-f", "-"}, pod_yaml("victim2", "Always", "exec sleep 3600"));
+  Json p;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    p = pod("victim2");
+    return find_path(p, "status.containerStatuses") && p["status"]["containerStatuses"][0]["state"].contains("running");
+  })) << p.dump(2);
+  std::string id = p["status"]["containerStatuses"][0]["containerID"];
+  id = id.substr(id.find("://") + 3);
+  CommandResult killed =
+      run_command({"ctr", "-a", env_.socket(), "-n", "k8s.io", "tasks", "kill", "--signal", "SIGKILL", id});
+  ASSERT_EQ(killed.exit_code, 0) << killed.out << killed.err;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    p = pod("victim2");
+    const Json& cs = p["status"]["containerStatuses"][0];
+    return cs.value("restartCount", 0) >= 1 && cs["state"].contains("running");
+  })) << p.dump(2);
+  const Json& last = p["status"]["containerStatuses"][0]["lastState"]["terminated"];
+  EXPECT_EQ(last.value("exitCode", 0), 137) << p.dump(2);
+  k().ok({"delete", "pod", "victim2", "--wait=false"});
 }
 
 TEST_F(ContainersTest, FailingLivenessProbeRestartsTheContainerAndRecordsAnEvent) {
