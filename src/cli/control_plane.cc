@@ -52,27 +52,26 @@ class CriStreamSource final : public apiserver::ContainerStreamSource {
 
   bool serves_node(const std::string& node_name) const override { return node_name == node_name_; }
 
+  // The CRI's Exec and Attach requests share these fields; the status's ID is "containerd://<id>".
+  template <class Request>
+  static Request session(const apiserver::ContainerStreamRequest& r) {
+    Request q;
+    size_t scheme = r.container_id.find("://");
+    q.container_id = scheme == std::string::npos ? r.container_id : r.container_id.substr(scheme + 3);
+    q.tty = r.tty;
+    q.stdin = r.stdin;
+    q.stdout = r.stdout;
+    q.stderr = r.stderr;
+    return q;
+  }
+
   Result<std::string> stream_url(const Json& pod, const apiserver::ContainerStreamRequest& r) override {
-    std::string id = r.container_id.substr(r.container_id.find("://") == std::string::npos ? 0 : r.container_id.find("://") + 3);
     if (r.subresource == "exec") {
-      agent::cri::ExecRequest exec;
-      exec.container_id = id;
+      auto exec = session<agent::cri::ExecRequest>(r);
       exec.cmd = r.command;
-      exec.tty = r.tty;
-      exec.stdin = r.stdin;
-      exec.stdout = r.stdout;
-      exec.stderr = r.stderr;
       return cri_->exec(exec);
     }
-    if (r.subresource == "attach") {
-      agent::cri::AttachRequest attach;
-      attach.container_id = id;
-      attach.tty = r.tty;
-      attach.stdin = r.stdin;
-      attach.stdout = r.stdout;
-      attach.stderr = r.stderr;
-      return cri_->attach(attach);
-    }
+    if (r.subresource == "attach") return cri_->attach(session<agent::cri::AttachRequest>(r));
     agent::cri::PodSandboxFilter filter;
     filter.state = agent::cri::SandboxState::kReady;
     filter.label_selector[agent::cri::kPodUidLabel] = get_string(pod["metadata"], "uid");
