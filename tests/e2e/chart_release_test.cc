@@ -419,8 +419,11 @@ TEST_F(ChartReleaseTest, Helm3ReleaseIsListedUpgradedAndRolledBackBySkiff) {
   // those fields to its server-side apply first, so the upgrade takes them over without conflicts.
   ok(skiff({"upgrade", "h3", chart("app2"), "-n", ns, "--reuse-values", "--set", "replicas=2"}));
   Json managed = get_json({"get", "deployment", "h3-web", "-n", ns, "--show-managed-fields"})["metadata"]["managedFields"];
-  for (const auto& entry : managed)
-    if (entry["manager"] == "helm") EXPECT_EQ(entry["operation"], "Apply") << managed.dump();
+  for (const auto& entry : managed) {
+    if (entry["manager"] == "helm") {
+      EXPECT_EQ(entry["operation"], "Apply") << managed.dump();
+    }
+  }
   EXPECT_EQ(get_json({"get", "deployment", "h3-web", "-n", ns})["spec"]["replicas"], 2);
   EXPECT_EQ(get_json({"get", "configmap", "h3-config", "-n", ns})["data"]["greeting"], "helm3");
   ok(skiff({"rollback", "h3", "1", "-n", ns}));

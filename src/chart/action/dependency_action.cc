@@ -5,7 +5,6 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "chart/action/repo_commands.h"
 #include "chart/chart/archive_writer.h"
@@ -98,20 +97,12 @@ std::string status_of(const fs::path& chart_dir, const Dependency& dep, const Ch
   return "unpacked";
 }
 
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 struct Resolved {
   Dependency locked;      // name, repository (aliases resolved to URLs), version
   std::string url;        // download URL (HTTP repositories)
   detail::FetchedChart oci;  // fetched while resolving (OCI registries)
 };
 
-bool is_http(const std::string& r) { return r.rfind("http://", 0) == 0 || r.rfind("https://", 0) == 0; }
 bool is_oci(const std::string& r) { return r.rfind("oci://", 0) == 0; }
 bool is_local(const std::string& r) { return r.empty() || r.rfind("file://", 0) == 0; }
 
