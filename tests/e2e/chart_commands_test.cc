@@ -28,13 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string helm4_path() {
-  const char* cache = std::getenv("SKIFF_CACHE_DIR");
-  const char* home = std::getenv("HOME");
-  std::string dir = cache ? cache : std::string(home ? home : "/root") + "/.cache/skiff";
-  std::string p = dir + "/helm-4.1.4/helm";
-  return access(p.c_str(), X_OK) == 0 ? p : "";
-}
+std::string helm4_path() { return helm_path("4.1.4"); }
 
 std::string quote(const std::string& s) {
   std::string out = "'";

@@ -34,13 +34,7 @@ struct Case {
   bool expect_error = false;  // rendered alone; the text is used as is
 };
 
-std::string helm4_path() {
-  const char* cache = std::getenv("SKIFF_CACHE_DIR");
-  const char* home = std::getenv("HOME");
-  std::string dir = cache ? cache : std::string(home ? home : "/root") + "/.cache/skiff";
-  std::string p = dir + "/helm-4.1.4/helm";
-  return access(p.c_str(), X_OK) == 0 ? p : "";
-}
+std::string helm4_path() { return helm_path("4.1.4"); }
 
 fs::path cases_dir() { return fs::path(SKIFF_SOURCE_DIR) / "tests/e2e/chart_generated"; }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "chart_cli.h"
 #include "harness.h"
 
 namespace skiff::e2e {
@@ -15,20 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string fetched_helm(const std::string& version) {
-  const char* cache = std::getenv("SKIFF_CACHE_DIR");
-  const char* home = std::getenv("HOME");
-  std::string p = std::string(cache ? cache : std::string(home ? home : "/root") + "/.cache/skiff") + "/helm-" +
-                  version + "/helm";
-  return access(p.c_str(), X_OK) == 0 ? p : "";
-}
-std::string helm4() { return fetched_helm("4.1.4"); }
-std::string helm3() { return fetched_helm("3.17.3"); }
-
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
+std::string helm3() { return helm_path("3.17.3"); }
 
 // A chart with a Deployment, a Service, a ConfigMap (optional), a pre-install hook and notes.
 void write_app_chart(const fs::path& dir, const std::string& version) {
@@ -81,7 +69,7 @@ data:
   write(dir / "templates/NOTES.txt", "Thanks for installing {{ .Release.Name }} ({{ .Values.greeting }}).\n");
 }
 
-class ChartReleaseTest : public ::testing::Test {
+class ChartReleaseTest : public ChartCliTest {
  protected:
   static void SetUpTestSuite() {
     server_ = new ServerProcess({"--datastore", "memory", "--sim-nodes", "3", "--disable-agent"});
@@ -93,9 +81,7 @@ class ChartReleaseTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    helm_ = helm4();
-    kubectl_ = kubectl_path(33);
-    if (kubectl_.empty()) kubectl_ = kubectl_path(27);
+    find_clients();
     root_ = fs::temp_directory_path() / ("skiff-release-" + std::to_string(getpid()) + "-" +
                                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
@@ -104,62 +90,19 @@ class ChartReleaseTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
 
-  std::vector<std::string> env() const {
+  std::vector<std::string> env() const override {
     return {"KUBECONFIG=" + server_->kubeconfig(), "HOME=" + server_->home()};
   }
-  CommandResult skiff(std::vector<std::string> args) const {
-    args.insert(args.begin(), {SKIFF_BINARY, "chart"});
-    return run_command(args, "", env(), 120);
-  }
-  CommandResult helm(std::vector<std::string> args) const {
-    args.insert(args.begin(), helm_);
-    return run_command(args, "", env(), 120);
-  }
-  CommandResult kubectl(std::vector<std::string> args) const {
-    args.insert(args.begin(), kubectl_);
-    return run_command(args, "", env(), 60);
-  }
-  std::string ok(const CommandResult& r) const {
-    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-    return r.out;
-  }
   std::string chart(const char* name) const { return (root_ / name).string(); }
-  Json get_json(std::vector<std::string> args) {
-    args.push_back("-o");
-    args.push_back("json");
-    auto parsed = parse_json(ok(kubectl(args)));
-    EXPECT_TRUE(parsed.ok());
-    return parsed.ok() ? *parsed : Json();
-  }
   bool exists(const std::string& kind, const std::string& name, const std::string& ns) {
     return kubectl({"get", kind, name, "-n", ns}).exit_code == 0;
   }
 
   static ServerProcess* server_;
-  std::string helm_;
-  std::string kubectl_;
   fs::path root_;
 };
 
 ServerProcess* ChartReleaseTest::server_ = nullptr;
-
-// Lines of a helm table as cells (padding trimmed).
-std::vector<std::vector<std::string>> table(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::istringstream cs(line);
-    std::string cell;
-    while (std::getline(cs, cell, '\t')) {
-      while (!cell.empty() && cell.back() == ' ') cell.pop_back();
-      cells.push_back(cell);
-    }
-    rows.push_back(cells);
-  }
-  return rows;
-}
 
 // .Capabilities come from the cluster, as helm's install asks it: the server's version (so a
 // kubeVersion constraint is checked against it) and the APIs it serves, including kinds its

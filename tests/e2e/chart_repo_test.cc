@@ -17,24 +17,13 @@
 #include <sstream>
 #include <thread>
 
+#include "chart_cli.h"
 #include "harness.h"
 
 namespace skiff::e2e {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string helm4() {
-  const char* cache = std::getenv("SKIFF_CACHE_DIR");
-  const char* home = std::getenv("HOME");
-  std::string p = std::string(cache ? cache : std::string(home ? home : "/root") + "/.cache/skiff") + "/helm-4.1.4/helm";
-  return access(p.c_str(), X_OK) == 0 ? p : "";
-}
-
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
 
 // A process running for the length of a test (a repository or registry server).
 class Background {
@@ -118,25 +107,7 @@ data:
 )");
 }
 
-// Lines of a helm table as cells (padding trimmed).
-std::vector<std::vector<std::string>> table(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::istringstream cs(line);
-    std::string cell;
-    while (std::getline(cs, cell, '\t')) {
-      while (!cell.empty() && cell.back() == ' ') cell.pop_back();
-      cells.push_back(cell);
-    }
-    rows.push_back(cells);
-  }
-  return rows;
-}
-
-class ChartRepoTest : public ::testing::Test {
+class ChartRepoTest : public ChartCliTest {
  protected:
   static void SetUpTestSuite() {
     server_ = new ServerProcess({"--datastore", "memory", "--sim-nodes", "3", "--disable-agent"});
@@ -148,9 +119,7 @@ class ChartRepoTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    helm_ = helm4();
-    kubectl_ = kubectl_path(33);
-    if (kubectl_.empty()) kubectl_ = kubectl_path(27);
+    find_clients();
     root_ = fs::temp_directory_path() / ("skiff-repo-" + std::to_string(getpid()) + "-" +
                                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
@@ -167,7 +136,7 @@ class ChartRepoTest : public ::testing::Test {
     fs::remove_all(root_);
   }
 
-  std::vector<std::string> env() const {
+  std::vector<std::string> env() const override {
     std::string h = (root_ / "home").string();
     return {"KUBECONFIG=" + server_->kubeconfig(),
             "HOME=" + h,
@@ -178,30 +147,7 @@ class ChartRepoTest : public ::testing::Test {
             "HELM_REPOSITORY_CACHE=" + h + "/repository-cache",
             "HELM_REGISTRY_CONFIG=" + h + "/registry.json"};
   }
-  CommandResult skiff(std::vector<std::string> args) const {
-    args.insert(args.begin(), {SKIFF_BINARY, "chart"});
-    return run_command(args, "", env(), 120);
-  }
-  CommandResult helm(std::vector<std::string> args) const {
-    args.insert(args.begin(), helm_);
-    return run_command(args, "", env(), 120);
-  }
-  CommandResult kubectl(std::vector<std::string> args) const {
-    args.insert(args.begin(), kubectl_);
-    return run_command(args, "", env(), 60);
-  }
-  std::string ok(const CommandResult& r) const {
-    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-    return r.out;
-  }
   std::string chart(const char* name) const { return (root_ / name).string(); }
-  Json get_json(std::vector<std::string> args) {
-    args.push_back("-o");
-    args.push_back("json");
-    auto parsed = parse_json(ok(kubectl(args)));
-    EXPECT_TRUE(parsed.ok());
-    return parsed.ok() ? *parsed : Json();
-  }
   std::string greeting(const std::string& release, const std::string& ns) {
     return get_json({"get", "configmap", release + "-config", "-n", ns})["data"].value("greeting", "");
   }
@@ -250,8 +196,6 @@ class ChartRepoTest : public ::testing::Test {
   }
 
   static ServerProcess* server_;
-  std::string helm_;
-  std::string kubectl_;
   fs::path root_;
   std::unique_ptr<Background> repo_server_;
   std::unique_ptr<Background> registry_;

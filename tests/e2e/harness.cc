@@ -109,6 +109,14 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   return result;
 }
 
+std::string helm_path(const std::string& version) {
+  const char* cache = std::getenv("SKIFF_CACHE_DIR");
+  const char* home = std::getenv("HOME");
+  std::string dir = cache ? cache : std::string(home ? home : "/root") + "/.cache/skiff";
+  std::string p = dir + "/helm-" + version + "/helm";
+  return access(p.c_str(), X_OK) == 0 ? p : "";
+}
+
 std::string kubectl_path(int minor) {
   std::string p = "/usr/lib/google-cloud-sdk/bin/kubectl.1." + std::to_string(minor);
   return access(p.c_str(), X_OK) == 0 ? p : "";

@@ -25,6 +25,8 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 
 // Path of a kubectl binary for a minor version (27..33), or "" when not on this machine.
 std::string kubectl_path(int minor);
+// The real helm VERSION ("4.1.4", "3.17.3") scripts/fetch-helm.sh cached, or "" when absent.
+std::string helm_path(const std::string& version);
 
 class ServerProcess {
  public:

@@ -19,14 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string helm_path(const std::string& version) {
-  const char* cache = std::getenv("SKIFF_CACHE_DIR");
-  const char* home = std::getenv("HOME");
-  std::string dir = cache ? cache : std::string(home ? home : "/root") + "/.cache/skiff";
-  std::string p = dir + "/helm-" + version + "/helm";
-  return access(p.c_str(), X_OK) == 0 ? p : "";
-}
-
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // helm 3 prints some revisions as strings, helm 4 as numbers.
