@@ -137,7 +137,10 @@ TEST(StatefulSetController, ScaleDownWaitsForHealthAndRemovesHighestOrdinalsFirs
     ASSERT_TRUE(eventually([&] { return pod(f, name).has_value(); }));
     set_ready(f, name, true);
   }
+  ASSERT_TRUE(eventually([&] { return set_of(f, "web")["status"].value("readyReplicas", 0) == 3; }));
   set_ready(f, "web-0", false);
+  // The controller acts on what its informers have seen: scale only once it counts web-0 unready.
+  ASSERT_TRUE(eventually([&] { return set_of(f, "web")["status"].value("readyReplicas", 0) == 2; }));
   patch_set(f, "web", R"({"spec":{"replicas":1}})");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(pod_names(f), (std::vector<std::string>{"web-0", "web-1", "web-2"}));  // web-0 is not Ready
