@@ -4,7 +4,8 @@
 # pod, then creates PODS pods (busybox `sleep 3600`) at once with kubectl and times each from its ADDED
 # watch event to the event that shows it Running (both stamped on arrival with bash's EPOCHREALTIME:
 # the API's timestamps have one-second precision). Beside it, in the same run, the floor: a bare
-# `ctr run -d` of the same image and command (median of FLOOR_RUNS). Also the server's RSS (the node
+# `ctr run -d` of the same image and command (median of FLOOR_RUNS), and PODS of them started at once
+# (p50/p99: what containerd and runc alone do with the batch). Also the server's RSS (the node
 # agent is embedded in it) idle and with the pods running. Needs root.
 # Usage: bench/pod_startup_bench.sh [PODS]   (SKIFF=path/to/skiff, FLOOR_RUNS=N, KUBECTL=path, AGENT, WORKERS;
 # SKIFF_TEST_BRIDGE, SKIFF_TEST_POD_SUBNET, SKIFF_REGISTRY_PORT pick the environment's bridge, subnet, port)
@@ -119,6 +120,32 @@ floor_once() {  # prints ms
 floor_once floor-warmup >/dev/null  # unpacks the image for ctr's snapshotter if needed
 for ((i = 0; i < floor_runs; i++)); do floor_once "floor-$i"; done >"$tmp/floor"
 
+# The floor for a batch: COUNT bare containers started at once, each timed on its own (what
+# containerd and runc alone manage on this machine; the pods below need a sandbox and CNI too).
+floor_batch() {  # floor_batch COUNT → ms per container, sorted
+  local count=$1 i pids=()
+  for ((i = 0; i < count; i++)); do
+    (
+      start=$EPOCHREALTIME
+      ctr_ run -d "$BUSYBOX_IMAGE" "floor-batch-$i" sleep 3600 >/dev/null
+      awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN {printf "%.1f\n", (e - s) * 1000}'
+    ) &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+  pids=()
+  for ((i = 0; i < count; i++)); do
+    (
+      ctr_ task kill -s SIGKILL "floor-batch-$i" >/dev/null 2>&1 || true
+      for _ in $(seq 50); do ctr_ task rm "floor-batch-$i" >/dev/null 2>&1 && break; sleep 0.1; done
+      ctr_ containers rm "floor-batch-$i" >/dev/null 2>&1
+    ) &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+}
+floor_batch "$pods" | sort -n >"$tmp/floor.batch"
+
 # One batch: COUNT pods named PREFIX-i created by one kubectl; writes PREFIX.latency (ms per pod, from its
 # first watch event, ADDED, to the first showing it Running, sorted) and PREFIX.span (create → all Running).
 run_batch() {  # run_batch PREFIX COUNT
@@ -160,16 +187,21 @@ p99=$(percentile 99 <"$tmp/bench.latency")
 max=$(tail -1 "$tmp/bench.latency")
 alone=$(median <"$tmp/alone.latency")
 floor=$(median <"$tmp/floor")
+floor_p50=$(percentile 50 <"$tmp/floor.batch")
+floor_p99=$(percentile 99 <"$tmp/floor.batch")
 k delete pods -l app=startup-bench --wait=false >/dev/null
 
 printf '%-38s %9s %9s %9s\n' "pod startup (create → Running)" "p50 ms" "p99 ms" "max ms"
 printf '%-38s %9.1f %9.1f %9.1f\n' "skiff ($agent_mode agent), $pods pods" "$p50" "$p99" "$max"
 printf '%-38s %9.1f %9s %9s\n' "skiff, one pod alone (median of 3)" "$alone" "" ""
 printf '%-38s %9.1f %9s %9s\n' "bare ctr run -d (floor, median of $floor_runs)" "$floor" "" ""
+printf '%-38s %9.1f %9.1f %9.1f\n' "$pods bare ctr run -d at once (floor)" "$floor_p50" "$floor_p99" "$(tail -1 "$tmp/floor.batch")"
 awk -v p50="$p50" -v p99="$p99" -v f="$floor" -v a="$alone" -v n="$(wc -l <"$tmp/bench.latency")" \
   -v span="$(cat "$tmp/bench.span")" 'BEGIN {
   printf "p50/floor %.1fx, p99/floor %.1fx, alone/floor %.1fx; %d pods measured, all Running %s ms after kubectl create began\n",
     p50 / f, p99 / f, a / f, n, span }'
+awk -v p50="$p50" -v p99="$p99" -v f50="$floor_p50" -v f99="$floor_p99" 'BEGIN {
+  printf "against the batch floor: p50 %.1fx, p99 %.1fx\n", p50 / f50, p99 / f99 }'
 if [ "$agent_mode" = embedded ]; then
   printf 'server RSS (node agent embedded): idle %s MiB, with %d pods running %s MiB\n' "$idle_rss" "$pods" "$busy_rss"
 else

@@ -18,6 +18,7 @@
 #include "agent/cri/pod_volumes.h"
 #include "client/events.h"
 #include "client/informer.h"
+#include "util/allocator.h"
 #include "client/work_queue.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -644,7 +645,12 @@ Status CriNodeRuntime::start() {
   Impl* impl = impl_.get();
   impl_->import_image_archives();
   impl_->workers = std::make_unique<client::WorkerPool>(impl_->queue, std::max(1, impl_->options.workers),
-                                                        [impl](const std::string& key) { return impl->reconcile(key); });
+                                                        [impl](const std::string& key) {
+                                                          auto result = impl->reconcile(key);
+                                                          // Sixteen mostly idle workers would each keep a cache of freed memory.
+                                                          allocator::release_thread_cache();
+                                                          return result;
+                                                        });
   impl_->factory->start();
   impl_->heartbeat_thread = std::thread([impl] { impl->heartbeat_loop(); });
   impl_->relist_thread = std::thread([impl] { impl->relist_loop(); });
