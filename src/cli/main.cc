@@ -4,8 +4,25 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 #include "cli/commands.h"
+
+namespace {
+
+// Only the invoked subcommand's flags are declared (each command's tree of options costs time
+// and memory at every start); a help request or an unknown word declares them all, so CLI11
+// lists every command or names the unknown one.
+bool declares(const char* command, int argc, char** argv) {
+  if (argc < 2) return true;
+  std::string_view first = argv[1];
+  static constexpr std::string_view kCommands[] = {"server", "chart", "agent", "image", "version"};
+  bool known = false;
+  for (auto c : kCommands) known |= first == c;
+  return !known || first == command;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Skiff: a lightweight Kubernetes-compatible container orchestrator.\n"
@@ -14,26 +31,27 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("skiff ") + skiff::cli::kVersion);
 
   skiff::cli::ServerFlags server_flags;
-  CLI::App* server = app.add_subcommand("server", "Run the control plane (API server and datastore)");
-  skiff::cli::add_server_flags(*server, server_flags);
-
+  CLI::App* server = nullptr;
+  if (declares("server", argc, argv)) {
+    server = app.add_subcommand("server", "Run the control plane (API server and datastore)");
+    skiff::cli::add_server_flags(*server, server_flags);
+  }
   skiff::cli::ChartFlags chart_flags;
-  CLI::App* chart = skiff::cli::add_chart_command(app, chart_flags);
-
+  CLI::App* chart = declares("chart", argc, argv) ? skiff::cli::add_chart_command(app, chart_flags) : nullptr;
   skiff::cli::AgentFlags agent_flags;
-  CLI::App* agent = skiff::cli::add_agent_command(app, agent_flags);
-
+  CLI::App* agent = declares("agent", argc, argv) ? skiff::cli::add_agent_command(app, agent_flags) : nullptr;
   skiff::cli::ImageFlags image_flags;
-  skiff::cli::ImageCommands image = skiff::cli::add_image_command(app, image_flags);
-
-  CLI::App* version = app.add_subcommand("version", "Print the version");
+  skiff::cli::ImageCommands image;
+  if (declares("image", argc, argv)) image = skiff::cli::add_image_command(app, image_flags);
+  CLI::App* version = declares("version", argc, argv) ? app.add_subcommand("version", "Print the version") : nullptr;
 
   CLI11_PARSE(app, argc, argv);
-  if (server->parsed()) return skiff::cli::run_server(server_flags);
-  if (chart->parsed()) return skiff::cli::run_chart(chart_flags);
-  if (agent->parsed()) return skiff::cli::run_agent(agent_flags);
-  if (image.import->parsed() || image.ls->parsed()) return skiff::cli::run_image(image, image_flags);
-  if (version->parsed()) {
+  auto parsed = [](const CLI::App* command) { return command && command->parsed(); };
+  if (parsed(server)) return skiff::cli::run_server(server_flags);
+  if (parsed(chart)) return skiff::cli::run_chart(chart_flags);
+  if (parsed(agent)) return skiff::cli::run_agent(agent_flags);
+  if (parsed(image.import) || parsed(image.ls)) return skiff::cli::run_image(image, image_flags);
+  if (parsed(version)) {
     std::cout << "skiff " << skiff::cli::kVersion << " (Kubernetes API v1.33)\n";
     return 0;
   }
