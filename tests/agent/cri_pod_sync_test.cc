@@ -7,181 +7,15 @@
 
 #include "agent/cri/pod_labels.h"
 #include "agent/cri/pod_sync.h"
+#include "cri_fake_runtime.h"
+#include "util/encoding.h"
 
 namespace skiff::agent::cri {
 namespace {
 
 using namespace std::chrono_literals;
 constexpr int64_t kSecond = 1000000000;
-
-// Sandboxes and containers in memory; containers run until the test makes them exit.
-class FakeCri : public CriClient {
- public:
-  explicit FakeCri(const FakeClock& clock) : clock_(clock) {}
-
-  std::vector<std::string> calls;
-  std::map<std::string, PodSandboxStatus> sandboxes;
-  std::map<std::string, ContainerStatus> containers;
-  std::map<std::string, std::string> container_sandbox;
-  std::set<std::string> images = {};
-  bool pull_fails = false;
-
-  void exit(const std::string& id, int code) {
-    auto& c = containers.at(id);
-    c.state = ContainerState::kExited;
-    c.exit_code = code;
-    c.finished_at = nanos();
-  }
-  std::vector<std::string> ids_named(const std::string& name) const {
-    std::vector<std::string> out;
-    for (const auto& [id, c] : containers)
-      if (c.metadata.name == name) out.push_back(id);
-    return out;
-  }
-
-  Result<RuntimeVersion> version() override { return RuntimeVersion{}; }
-  Result<RuntimeStatus> status(bool) override { return RuntimeStatus{}; }
-  Result<std::string> run_pod_sandbox(const PodSandboxConfig& config, const std::string&) override {
-    std::string id = "sb" + std::to_string(sandboxes.size());
-    calls.push_back("run_pod_sandbox");
-    PodSandboxStatus s;
-    s.id = id;
-    s.metadata = config.metadata;
-    s.state = SandboxState::kReady;
-    s.ip = "10.0.0." + std::to_string(sandboxes.size() + 2);
-    s.labels = config.labels;
-    s.created_at = nanos();
-    sandboxes[id] = s;
-    return id;
-  }
-  Status stop_pod_sandbox(const std::string& id) override {
-    calls.push_back("stop_pod_sandbox");
-    sandboxes.at(id).state = SandboxState::kNotReady;
-    for (auto& [cid, sb] : container_sandbox)
-      if (sb == id && containers[cid].state == ContainerState::kRunning) exit(cid, 137);
-    return ok_status();
-  }
-  Status remove_pod_sandbox(const std::string& id) override {
-    calls.push_back("remove_pod_sandbox");
-    sandboxes.erase(id);
-    for (auto it = container_sandbox.begin(); it != container_sandbox.end();)
-      if (it->second == id) {
-        containers.erase(it->first);
-        it = container_sandbox.erase(it);
-      } else {
-        ++it;
-      }
-    return ok_status();
-  }
-  Result<PodSandboxStatus> pod_sandbox_status(const std::string& id, bool) override {
-    auto it = sandboxes.find(id);
-    if (it == sandboxes.end()) return Error::not_found(id);
-    return it->second;
-  }
-  Result<std::vector<PodSandbox>> list_pod_sandboxes(const PodSandboxFilter& filter) override {
-    std::vector<PodSandbox> out;
-    for (const auto& [id, s] : sandboxes)
-      if (matches(s.labels, filter.label_selector)) {
-        PodSandbox p;
-        p.id = id;
-        p.metadata = s.metadata;
-        p.state = s.state;
-        p.created_at = s.created_at;
-        p.labels = s.labels;
-        out.push_back(p);
-      }
-    return out;
-  }
-  Result<std::string> create_container(const std::string& sandbox_id, const ContainerConfig& config,
-                                       const PodSandboxConfig&) override {
-    std::string id = config.metadata.name + "-" + std::to_string(config.metadata.attempt);
-    calls.push_back("create_container " + id);
-    ContainerStatus s;
-    s.id = id;
-    s.metadata = config.metadata;
-    s.state = ContainerState::kCreated;
-    s.labels = config.labels;
-    s.created_at = nanos();
-    s.image_ref = config.image;
-    containers[id] = s;
-    container_sandbox[id] = sandbox_id;
-    return id;
-  }
-  Status start_container(const std::string& id) override {
-    calls.push_back("start_container " + id);
-    containers.at(id).state = ContainerState::kRunning;
-    containers.at(id).started_at = nanos();
-    return ok_status();
-  }
-  Status stop_container(const std::string& id, std::chrono::seconds) override {
-    calls.push_back("stop_container " + id);
-    if (containers.at(id).state == ContainerState::kRunning) exit(id, 143);
-    return ok_status();
-  }
-  Status remove_container(const std::string& id) override {
-    calls.push_back("remove_container " + id);
-    containers.erase(id);
-    container_sandbox.erase(id);
-    return ok_status();
-  }
-  Result<std::vector<Container>> list_containers(const ContainerFilter& filter) override {
-    std::vector<Container> out;
-    for (const auto& [id, s] : containers)
-      if (matches(s.labels, filter.label_selector)) {
-        Container c;
-        c.id = id;
-        c.metadata = s.metadata;
-        c.state = s.state;
-        c.labels = s.labels;
-        out.push_back(c);
-      }
-    return out;
-  }
-  Result<ContainerStatus> container_status(const std::string& id, bool) override {
-    auto it = containers.find(id);
-    if (it == containers.end()) return Error::not_found(id);
-    return it->second;
-  }
-  Result<ContainerStats> container_stats(const std::string&) override { return Error::internal("unused"); }
-  Status reopen_container_log(const std::string&) override { return ok_status(); }
-  Result<ExecSyncResult> exec_sync(const std::string&, const std::vector<std::string>&, std::chrono::seconds) override {
-    return Error::internal("unused");
-  }
-  Result<std::string> exec(const ExecRequest&) override { return Error::internal("unused"); }
-  Result<std::string> attach(const AttachRequest&) override { return Error::internal("unused"); }
-  Result<std::string> port_forward(const std::string&, const std::vector<int32_t>&) override {
-    return Error::internal("unused");
-  }
-  Result<std::vector<Image>> list_images(const std::string&) override { return std::vector<Image>{}; }
-  Result<std::optional<Image>> image_status(const std::string& image) override {
-    if (!images.count(image)) return std::optional<Image>();
-    Image i;
-    i.id = "sha256:" + image;
-    return std::optional<Image>(i);
-  }
-  Result<std::string> pull_image(const std::string& image, const std::optional<AuthConfig>&,
-                                 const PodSandboxConfig*) override {
-    calls.push_back("pull_image " + image);
-    if (pull_fails) return Error::not_found("manifest unknown");
-    images.insert(image);
-    return "sha256:" + image;
-  }
-  Status remove_image(const std::string&) override { return ok_status(); }
-  Result<ImageFsInfo> image_fs_info() override { return ImageFsInfo{}; }
-
- private:
-  static bool matches(const StringMap& labels, const StringMap& selector) {
-    for (const auto& [k, v] : selector) {
-      auto it = labels.find(k);
-      if (it == labels.end() || it->second != v) return false;
-    }
-    return true;
-  }
-  int64_t nanos() const {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.now().time_since_epoch()).count();
-  }
-  const FakeClock& clock_;
-};
+using test_doubles::FakeCri;
 
 class PodSyncTest : public ::testing::Test {
  protected:
@@ -191,6 +25,25 @@ class PodSyncTest : public ::testing::Test {
     context_.env.get = [](const std::string&, const std::string&, const std::string& name) -> Result<Json> {
       return Error::not_found(name);
     };
+    context_.record = [this](const Json&, const std::string&, const std::string& reason, const std::string& message) {
+      events_.emplace_back(reason, message);
+    };
+    context_.sleep = [this](std::chrono::milliseconds d) { slept_.push_back(d); };
+  }
+
+  // A pod whose container has these lifecycle hooks.
+  Json pod_with_hooks(const std::string& restart_policy, Json lifecycle) {
+    Json p = pod(restart_policy);
+    p["spec"]["terminationGracePeriodSeconds"] = 30;
+    p["spec"]["containers"][0]["lifecycle"] = std::move(lifecycle);
+    return p;
+  }
+
+  std::vector<std::string> event_messages(const std::string& reason) const {
+    std::vector<std::string> out;
+    for (const auto& [r, message] : events_)
+      if (r == reason) out.push_back(message);
+    return out;
   }
 
   Json pod(const std::string& restart_policy, Json init = Json::array()) {
@@ -212,6 +65,8 @@ class PodSyncTest : public ::testing::Test {
   FakeCri cri_;
   PodSyncContext context_;
   std::optional<std::chrono::milliseconds> last_recheck_;
+  std::vector<std::pair<std::string, std::string>> events_;  // (reason, message)
+  std::vector<std::chrono::milliseconds> slept_;
 };
 
 TEST_F(PodSyncTest, FirstPassRunsTheSandboxPullsAndStartsTheContainer) {
@@ -317,10 +172,145 @@ TEST_F(PodSyncTest, TerminateStopsContainersThenRemovesTheSandbox) {
   PodSyncState state(context_);
   sync(state, pod("Always"));
   cri_.calls.clear();
-  ASSERT_TRUE(terminate_pod(context_, "uid-1", 30s).ok());
+  ASSERT_TRUE(terminate_pod_by_uid(context_, "uid-1", 30s).ok());
   EXPECT_EQ(cri_.calls, (std::vector<std::string>{"stop_container main-0", "stop_pod_sandbox", "remove_pod_sandbox"}));
   EXPECT_TRUE(cri_.sandboxes.empty());
   EXPECT_TRUE(cri_.containers.empty());
+}
+
+TEST_F(PodSyncTest, PostStartHookRunsRightAfterTheContainerStarts) {
+  PodSyncState state(context_);
+  Json status = sync(state, pod_with_hooks("Always", {{"postStart", {{"exec", {{"command", {"sh", "-c", "date > /t"}}}}}}}));
+  auto started = std::find(cri_.calls.begin(), cri_.calls.end(), "start_container main-0");
+  ASSERT_NE(started, cri_.calls.end());
+  ASSERT_NE(started + 1, cri_.calls.end());
+  EXPECT_EQ(*(started + 1), "exec_sync main-0 sh -c date > /t");
+  EXPECT_EQ(cri_.last_exec_timeout, 120s) << "the kubelet sets no deadline; a pass gets one";
+  EXPECT_TRUE(status["containerStatuses"][0]["state"].contains("running"));
+  EXPECT_TRUE(event_messages("FailedPostStartHook").empty());
+}
+
+TEST_F(PodSyncTest, FailedPostStartHookKillsTheContainerWhichRestartsByItsPolicy) {
+  cri_.on_exec = [](const std::string&, const std::vector<std::string>&) -> Result<ExecSyncResult> {
+    return ExecSyncResult{"not ready\n", "", 1};
+  };
+  PodSyncState state(context_);
+  Json p = pod_with_hooks("Always", {{"postStart", {{"exec", {{"command", {"sh", "-c", "exit 1"}}}}}}});
+  Json status = sync(state, p);
+  EXPECT_EQ(cri_.calls.back(), "stop_container main-0");
+  EXPECT_EQ(cri_.stop_timeouts.at("main-0"), 30s);
+  ASSERT_EQ(event_messages("FailedPostStartHook").size(), 1u);
+  EXPECT_EQ(event_messages("FailedPostStartHook")[0],
+            "Exec lifecycle hook ([sh -c exit 1]) for Container \"main\" in Pod \"p_default(uid-1)\" failed - error: "
+            "command exited with 1: not ready\n");
+  EXPECT_EQ(event_messages("Killing"), std::vector<std::string>{"FailedPostStartHook"});
+  const Json& cs = status["containerStatuses"][0];
+  EXPECT_EQ(cs["state"]["waiting"]["reason"], "PostStartHookError") << cs.dump();
+  EXPECT_EQ(cs["lastState"]["terminated"]["exitCode"], 143);
+
+  cri_.on_exec = nullptr;  // the hook passes on the next attempt
+  status = sync(state, p);
+  EXPECT_TRUE(cri_.containers.count("main-1"));
+  EXPECT_TRUE(status["containerStatuses"][0]["state"].contains("running")) << status.dump();
+}
+
+TEST_F(PodSyncTest, FailedPostStartHookWithRestartPolicyNeverFailsThePod) {
+  cri_.on_exec = [](const std::string&, const std::vector<std::string>&) -> Result<ExecSyncResult> {
+    return Error::internal("container is not running");
+  };
+  PodSyncState state(context_);
+  Json status = sync(state, pod_with_hooks("Never", {{"postStart", {{"exec", {{"command", {"false"}}}}}}}));
+  EXPECT_TRUE(status["containerStatuses"][0]["state"].contains("terminated")) << status.dump();
+  EXPECT_EQ(status["phase"], "Failed");
+}
+
+TEST_F(PodSyncTest, TcpSocketHooksFailAsInKubernetes) {
+  PodSyncState state(context_);
+  sync(state, pod_with_hooks("Always", {{"postStart", {{"tcpSocket", {{"port", 80}}}}}}));
+  ASSERT_EQ(event_messages("FailedPostStartHook").size(), 1u);
+  EXPECT_EQ(event_messages("FailedPostStartHook")[0].rfind("Cannot run handler: invalid handler: tcpSocket", 0), 0u)
+      << event_messages("FailedPostStartHook")[0];
+}
+
+TEST_F(PodSyncTest, TerminationRunsThePreStopHookThenStopsWithinTheGracePeriod) {
+  PodSyncState state(context_);
+  Json p = pod_with_hooks("Always", {{"preStop", {{"exec", {{"command", {"nginx", "-s", "quit"}}}}}}});
+  sync(state, p);
+  cri_.calls.clear();
+  ASSERT_TRUE(terminate_pod(context_, p, 20s).ok());
+  EXPECT_EQ(cri_.calls, (std::vector<std::string>{"exec_sync main-0 nginx -s quit", "stop_container main-0",
+                                                  "stop_pod_sandbox", "remove_pod_sandbox"}));
+  EXPECT_EQ(cri_.last_exec_timeout, 20s);
+  EXPECT_EQ(cri_.stop_timeouts.at("main-0"), 20s);  // what the (instant) hook left of the grace
+}
+
+TEST_F(PodSyncTest, FailedPreStopHookIsAnEventAndTheContainerStillStops) {
+  cri_.on_exec = [](const std::string&, const std::vector<std::string>&) -> Result<ExecSyncResult> {
+    return ExecSyncResult{"", "no such file\n", 127};
+  };
+  PodSyncState state(context_);
+  Json p = pod_with_hooks("Always", {{"preStop", {{"exec", {{"command", {"/drain"}}}}}}});
+  sync(state, p);
+  ASSERT_TRUE(kill_container(context_, p, "main", "main-0", 30s).ok());
+  EXPECT_EQ(cri_.containers.at("main-0").state, ContainerState::kExited);
+  ASSERT_EQ(event_messages("FailedPreStopHook").size(), 1u);
+  EXPECT_NE(event_messages("FailedPreStopHook")[0].find("Exec lifecycle hook ([/drain]) for Container \"main\""),
+            std::string::npos);
+}
+
+TEST_F(PodSyncTest, SleepPreStopHookEndsWithTheGracePeriod) {
+  PodSyncState state(context_);
+  Json p = pod_with_hooks("Always", {{"preStop", {{"sleep", {{"seconds", 60}}}}}});
+  sync(state, p);
+  ASSERT_TRUE(terminate_pod(context_, p, 5s).ok());
+  EXPECT_EQ(slept_, std::vector<std::chrono::milliseconds>{5000ms});
+  EXPECT_TRUE(event_messages("FailedPreStopHook").empty());
+}
+
+TEST_F(PodSyncTest, NoPreStopHookWithoutAGracePeriod) {
+  PodSyncState state(context_);
+  Json p = pod_with_hooks("Always", {{"preStop", {{"exec", {{"command", {"/drain"}}}}}}});
+  sync(state, p);
+  cri_.calls.clear();
+  ASSERT_TRUE(terminate_pod(context_, p, 0s).ok());
+  EXPECT_EQ(cri_.calls.front(), "stop_container main-0");
+}
+
+TEST_F(PodSyncTest, ImagePullSecretsCredentialsAreTriedInTurnForTheImagesRegistry) {
+  Json secret = {{"type", "kubernetes.io/dockerconfigjson"},
+                 {"data", {{".dockerconfigjson",
+                            base64_encode(Json{{"auths", {{"registry.local:5000/team", {{"username", "team"}, {"password", "old"}}},
+                                                          {"registry.local:5000", {{"username", "all"}, {"password", "new"}}}}}}
+                                              .dump())}}}};
+  context_.env.get = [&](const std::string& resource, const std::string&, const std::string& name) -> Result<Json> {
+    if (resource == "secrets" && name == "regcred") return secret;
+    return Error::not_found(name);
+  };
+  cri_.on_pull = [](const std::optional<AuthConfig>& auth) -> Status {
+    if (auth && auth->password == "new") return ok_status();
+    return Error::internal("401 Unauthorized");
+  };
+  Json p = pod("Always");
+  p["spec"]["containers"][0]["image"] = "registry.local:5000/team/app:1";
+  p["spec"]["imagePullSecrets"] = Json::array({{{"name", "gone"}}, {{"name", "regcred"}}});
+  PodSyncState state(context_);
+  Json status = sync(state, p);
+  ASSERT_EQ(cri_.pull_auths.size(), 2u);
+  EXPECT_EQ(cri_.pull_auths[0]->username, "team");
+  EXPECT_EQ(cri_.pull_auths[1]->username, "all");
+  EXPECT_TRUE(status["containerStatuses"][0]["state"].contains("running")) << status.dump();
+  EXPECT_EQ(event_messages("FailedToRetrieveImagePullSecret"),
+            std::vector<std::string>{
+                "Unable to retrieve some image pull secrets (gone); attempting to pull the image may not succeed."});
+}
+
+TEST_F(PodSyncTest, ImagesOfOtherRegistriesPullWithoutCredentials) {
+  Json p = pod("Always");
+  p["spec"]["imagePullSecrets"] = Json::array({{{"name", "gone"}}});
+  PodSyncState state(context_);
+  sync(state, p);
+  ASSERT_EQ(cri_.pull_auths.size(), 1u);
+  EXPECT_FALSE(cri_.pull_auths[0].has_value());
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
@@ -559,6 +560,253 @@ TEST_F(ContainersTest, ConfigMapUpdatesAppearInTheMountedFile) {
     read = k()({"exec", "reader", "--", "cat", "/etc/live/greeting", "/etc/live/extra"});
     return read.exit_code == 0 && read.out == "bonjourx";
   })) << read.out << read.err;
+}
+
+// A downwardAPI volume shows the pod's own fields (and its label changes, through the agent's
+// periodic refresh), a projected volume merges a ConfigMap, a Secret and the downward API; modes
+// and read-only mounts as in Kubernetes. Read from inside the container with kubectl exec.
+TEST_F(ContainersTest, DownwardApiAndProjectedVolumesShowThePodAndItsObjects) {
+  k().ok({"create", "configmap", "bundle-cm", "--from-literal=greeting=hello", "--from-literal=unlisted=x"});
+  k().ok({"create", "secret", "generic", "bundle-secret", "--from-literal=token=s3cret"});
+  std::string yaml = R"yaml(apiVersion: v1
+kind: Pod
+metadata:
+  name: described
+  labels: {app: shop, tier: front}
+  annotations: {owner: 'team "a"'}
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes:
+  - name: podinfo
+    downwardAPI:
+      defaultMode: 0440
+      items:
+      - {path: labels, fieldRef: {fieldPath: metadata.labels}}
+      - {path: annotations, fieldRef: {fieldPath: metadata.annotations}}
+      - {path: name, fieldRef: {fieldPath: metadata.name}, mode: 0444}
+      - {path: memory, resourceFieldRef: {containerName: main, resource: requests.memory, divisor: 1Mi}}
+  - name: bundle
+    projected:
+      defaultMode: 0400
+      sources:
+      - configMap: {name: bundle-cm, items: [{key: greeting, path: config/greeting}]}
+      - secret: {name: bundle-secret}
+      - downwardAPI: {items: [{path: namespace, fieldRef: {fieldPath: metadata.namespace}}]}
+      - configMap: {name: not-there, optional: true}
+  containers:
+  - name: main
+    image: IMAGE
+    command: ["sleep", "3600"]
+    resources: {requests: {memory: 32Mi}}
+    volumeMounts:
+    - {name: podinfo, mountPath: /etc/podinfo}
+    - {name: bundle, mountPath: /etc/bundle}
+)yaml";
+  yaml.replace(yaml.find("IMAGE"), 5, image());
+  // create, not apply: apply's last-applied annotation would be among the annotations.
+  k().ok({"create", "-f", "-"}, yaml);
+  auto read = [&](const std::string& script) { return k()({"exec", "described", "--", "sh", "-c", script}); };
+  CommandResult r;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    r = read("cat /etc/podinfo/name");
+    return r.exit_code == 0 && r.out == "described";
+  })) << r.out << r.err << pod("described").dump(2);
+  EXPECT_EQ(read("cat /etc/podinfo/labels").out, "app=\"shop\"\ntier=\"front\"");
+  EXPECT_EQ(read("cat /etc/podinfo/annotations").out, "owner=\"team \\\"a\\\"\"");
+  EXPECT_EQ(read("cat /etc/podinfo/memory").out, "32");
+  EXPECT_EQ(read("stat -c %a /etc/podinfo/labels /etc/podinfo/name").out, "440\n444\n");
+  EXPECT_EQ(read("cat /etc/bundle/config/greeting /etc/bundle/token /etc/bundle/namespace").out, "hellos3cretdefault");
+  EXPECT_EQ(read("ls /etc/bundle | sort | tr '\\n' ' '").out, "config namespace token ");
+  EXPECT_EQ(read("stat -c %a /etc/bundle/token /etc/bundle/config/greeting").out, "400\n400\n");
+  EXPECT_NE(read("touch /etc/bundle/x /etc/podinfo/x").exit_code, 0) << "both are mounted read-only";
+
+  k().ok({"label", "pod", "described", "tier=back", "--overwrite"});
+  EXPECT_TRUE(wait_for(40s, [&] {
+    r = read("cat /etc/podinfo/labels");
+    return r.out == "app=\"shop\"\ntier=\"back\"";
+  })) << r.out << r.err;
+  k().ok({"delete", "pod", "described", "--wait=false"});
+}
+
+TEST_F(ContainersTest, ProjectedServiceAccountTokenIsAConfigErrorUntilTokensAreIssued) {
+  k().ok({"apply", "-f", "-"},
+         pod_yaml("wants-token", "Always", "sleep 3600",
+                  "    volumeMounts: [{name: token, mountPath: /var/run/secrets/tokens}]\n"
+                  "  volumes:\n  - name: token\n    projected:\n      sources:\n"
+                  "      - serviceAccountToken: {path: token, expirationSeconds: 3600}\n"));
+  Json p;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    p = pod("wants-token");
+    const Json* cs = find_path(p, "status.containerStatuses");
+    return cs && !cs->empty() && (*cs)[0]["state"].contains("waiting") &&
+           (*cs)[0]["state"]["waiting"].value("reason", "") == "CreateContainerConfigError";
+  })) << p.dump(2);
+  EXPECT_NE(p["status"]["containerStatuses"][0]["state"]["waiting"].value("message", "").find(
+                "service account tokens are not issued yet"),
+            std::string::npos)
+      << p.dump(2);
+  k().ok({"delete", "pod", "wants-token", "--wait=false"});
+}
+
+// The postStart hook runs right after the container starts; what it writes, the container sees.
+TEST_F(ContainersTest, PostStartHookWritesAFileTheContainerSees) {
+  std::string lifecycle = R"yaml(    lifecycle:
+      postStart:
+        exec: {command: ["sh", "-c", "echo written by postStart > /tmp/hooked"]}
+)yaml";
+  start_and_wait_for_log(
+      pod_yaml("hooked", "Always", "while [ ! -f /tmp/hooked ]; do sleep 0.1; done; cat /tmp/hooked; exec sleep 3600",
+               lifecycle),
+      "hooked", "written by postStart\n");
+  Json p = pod("hooked");
+  EXPECT_EQ(p["status"]["containerStatuses"][0]["restartCount"], 0) << p.dump(2);
+  k().ok({"delete", "pod", "hooked", "--wait=false"});
+}
+
+// A failing postStart hook kills the container (a FailedPostStartHook event says why) and the
+// restart policy brings it back.
+TEST_F(ContainersTest, FailingPostStartHookKillsTheContainerWhichIsRestarted) {
+  std::string lifecycle = R"yaml(    lifecycle:
+      postStart:
+        exec: {command: ["sh", "-c", "echo not today; exit 1"]}
+)yaml";
+  k().ok({"apply", "-f", "-"},
+         pod_yaml("unhooked", "Always", "trap 'exit 0' TERM; while true; do sleep 0.2; done", lifecycle));
+  Json p;
+  ASSERT_TRUE(wait_for(90s, [&] {
+    p = pod("unhooked");
+    const Json* cs = find_path(p, "status.containerStatuses");
+    return cs && !cs->empty() && (*cs)[0].value("restartCount", 0) >= 1;
+  })) << p.dump(2);
+  std::string message;
+  EXPECT_TRUE(wait_for(20s, [&] {
+    for (const auto& e : get_json({"get", "events"}).value("items", Json::array()))
+      if (e["involvedObject"].value("name", "") == "unhooked" && e.value("reason", "") == "FailedPostStartHook")
+        message = e.value("message", "");
+    return !message.empty();
+  })) << "no FailedPostStartHook event for pod unhooked";
+  EXPECT_NE(message.find("Exec lifecycle hook ([sh -c echo not today; exit 1]) for Container \"main\""),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("not today"), std::string::npos) << message;
+  k().ok({"delete", "pod", "unhooked", "--wait=false"});
+}
+
+// Deleting a pod runs each container's preStop hook before its stop signal: the exec hook's line
+// lands in a hostPath file before the container's own TERM handler's, and (with a pod network)
+// the httpGet hook's request reaches the container's web server.
+TEST_F(ContainersTest, PreStopHooksRunBeforeTheContainersAreStopped) {
+  std::string out = env_.dir() + "/prestop-out";
+  std::error_code ec;
+  fs::remove_all(out, ec);
+  std::string yaml = R"yaml(apiVersion: v1
+kind: Pod
+metadata: {name: stopping}
+spec:
+  terminationGracePeriodSeconds: 3
+  volumes: [{name: out, hostPath: {path: OUT, type: DirectoryOrCreate}}]
+  containers:
+  - name: worker
+    image: IMAGE
+    command: ["sh", "-c", "trap 'echo term >> /out/worker; exit 0' TERM; while true; do sleep 0.2; done"]
+    lifecycle: {preStop: {exec: {command: ["sh", "-c", "echo prestop >> /out/worker"]}}}
+    volumeMounts: [{name: out, mountPath: /out}]
+  - name: web
+    image: IMAGE
+    command: ["sh", "-c", "mkdir -p /www && exec httpd -f -vv -p 8080 -h /www 2>>/out/httpd.log"]
+    lifecycle: {preStop: {httpGet: {path: /drain, port: 8080}}}
+    volumeMounts: [{name: out, mountPath: /out}]
+)yaml";
+  yaml.replace(yaml.find("OUT"), 3, out);
+  for (auto pos = yaml.find("IMAGE"); pos != std::string::npos; pos = yaml.find("IMAGE")) yaml.replace(pos, 5, image());
+  k().ok({"apply", "-f", "-"}, yaml);
+  Json p;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    p = pod("stopping");
+    const Json* cs = find_path(p, "status.containerStatuses");
+    if (!cs || cs->size() != 2) return false;
+    for (const auto& s : *cs)
+      if (!s["state"].contains("running")) return false;
+    return true;
+  })) << p.dump(2);
+  k().ok({"delete", "pod", "stopping", "--wait=true"});
+  std::string worker = read_file(out + "/worker"), httpd_log = read_file(out + "/httpd.log");
+  fs::remove_all(out, ec);
+  EXPECT_EQ(worker, "prestop\nterm\n");
+  if (env_["CNI_READY"] != "1") GTEST_SKIP() << "no pod network here: the httpGet hook's request not checked";
+  EXPECT_NE(httpd_log.find("url:/drain"), std::string::npos) << httpd_log;
+  bool failed_hook = false;
+  for (const auto& e : get_json({"get", "events"}).value("items", Json::array()))
+    failed_hook = failed_hook ||
+                  (e["involvedObject"].value("name", "") == "stopping" && e.value("reason", "") == "FailedPreStopHook");
+  EXPECT_FALSE(failed_hook);
+}
+
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+// A free loopback TCP port (free when asked: the caller binds it soon after).
+int free_loopback_port() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), len) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+    port = ntohs(addr.sin_port);
+  close(fd);
+  return port;
+}
+
+// A pod pulls from a registry that wants a password with the credentials of its imagePullSecrets
+// (the kubernetes.io/dockerconfigjson Secret `kubectl create secret docker-registry` makes);
+// without them the same pull is refused.
+TEST_F(ContainersTest, ImagePullSecretsLetPodsPullFromARegistryThatWantsAPassword) {
+  // A second registry over the suite's registry storage, behind htpasswd: skiff / pull-secret-pw.
+  std::string dir = env_.dir() + "/auth-registry";
+  fs::create_directories(dir);
+  write_text(dir + "/htpasswd", "skiff:$2b$04$1hS.7rSgHsxB25FiTAydTui13.N3/fnQm30bfDy5wPjbA62jw5q/6\n");
+  int port = free_loopback_port();
+  ASSERT_GT(port, 0);
+  std::string registry = "127.0.0.1:" + std::to_string(port);
+  write_text(dir + "/registry.yml", "version: 0.1\nlog: {level: warn}\nstorage: {filesystem: {rootdirectory: " +
+                                        env_.dir() + "/registry}}\nhttp: {addr: " + registry +
+                                        "}\nauth: {htpasswd: {realm: skiff-test, path: " + dir + "/htpasswd}}\n");
+  CommandResult started = run_command(
+      {"sh", "-c", "docker-registry serve " + dir + "/registry.yml > " + dir + "/registry.log 2>&1 & echo $!"});
+  int pid = std::atoi(started.out.c_str());
+  ASSERT_GT(pid, 0) << started.err;
+  CommandResult answer;
+  bool up = wait_for(15s, [&] {
+    answer = run_command({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://" + registry + "/v2/"});
+    return answer.out == "401";
+  });
+  auto pod_pulling = [&](const std::string& name, const std::string& extra_spec) {
+    return "apiVersion: v1\nkind: Pod\nmetadata: {name: " + name + "}\nspec:\n  terminationGracePeriodSeconds: 1\n" +
+           extra_spec + "  containers:\n  - name: main\n    image: " + registry +
+           "/library/busybox:latest\n    command: [\"sh\", \"-c\", \"echo pulled with credentials; exec sleep 3600\"]\n";
+  };
+  if (up) {
+    k().ok({"apply", "-f", "-"}, pod_pulling("no-creds", ""));
+    Json p;
+    EXPECT_TRUE(wait_for(60s, [&] {
+      p = pod("no-creds");
+      const Json* cs = find_path(p, "status.containerStatuses");
+      if (!cs || cs->empty() || !(*cs)[0]["state"].contains("waiting")) return false;
+      std::string reason = (*cs)[0]["state"]["waiting"].value("reason", "");
+      return reason == "ErrImagePull" || reason == "ImagePullBackOff";
+    })) << p.dump(2);
+    EXPECT_NE(p.dump().find("401 Unauthorized"), std::string::npos) << p.dump(2);
+    k().ok({"create", "secret", "docker-registry", "regcred", "--docker-server=" + registry, "--docker-username=skiff",
+            "--docker-password=pull-secret-pw"});
+    start_and_wait_for_log(pod_pulling("with-creds", "  imagePullSecrets: [{name: regcred}]\n"), "with-creds",
+                           "pulled with credentials\n");
+    k().ok({"delete", "pod", "no-creds", "with-creds", "--wait=false"});
+  }
+  ::kill(pid, SIGTERM);
+  ASSERT_TRUE(up) << "the password-protected registry did not start: " << answer.out << answer.err << "\n"
+                  << read_file(dir + "/registry.log");
 }
 
 // A Job runs its pods as real containers to completion; the controller then marks it Complete.

@@ -1,6 +1,6 @@
 #include "agent/cri/container_env.h"
 
-#include "api/quantity.h"
+#include "agent/cri/downward_api.h"
 #include "util/encoding.h"
 
 namespace skiff::agent::cri {
@@ -56,16 +56,8 @@ Result<std::optional<std::map<std::string, std::string>>> fetch(const EnvContext
   return std::optional(std::move(data));
 }
 
-std::string label_or_annotation(const Json& map, const std::string& key) {
-  if (!map.is_object() || !map.contains(key) || !map[key].is_string()) return "";
-  return map[key].get<std::string>();
-}
-
 Result<std::string> field_value(const Json& pod, const std::string& path, const EnvContext& context) {
-  const Json& meta = pod["metadata"];
-  if (path == "metadata.name") return get_string(meta, "name");
-  if (path == "metadata.namespace") return get_string(meta, "namespace");
-  if (path == "metadata.uid") return get_string(meta, "uid");
+  if (auto metadata = metadata_field_value(pod, path)) return *metadata;
   if (path == "spec.nodeName") return context.node_name;
   if (path == "spec.serviceAccountName") return get_string(pod["spec"], "serviceAccountName");
   if (path == "status.hostIP") return context.host_ip;
@@ -76,37 +68,7 @@ Result<std::string> field_value(const Json& pod, const std::string& path, const 
     for (const auto& ip : context.pod_ips) joined += (joined.empty() ? "" : ",") + ip;
     return joined;
   }
-  for (const char* map : {"labels", "annotations"}) {
-    std::string prefix = std::string("metadata.") + map + "['";
-    if (path.rfind(prefix, 0) == 0 && path.size() > prefix.size() + 2 && path.substr(path.size() - 2) == "']")
-      return label_or_annotation(meta.value(map, Json::object()),
-                                 path.substr(prefix.size(), path.size() - prefix.size() - 2));
-  }
   return config_error("unsupported fieldRef fieldPath " + path);
-}
-
-Result<std::string> resource_value(const Json& container, const Json& ref) {
-  std::string resource = get_string(ref, "resource");
-  auto dot = resource.find('.');
-  if (dot == std::string::npos) return config_error("unsupported resourceFieldRef resource " + resource);
-  std::string kind = resource.substr(0, dot), name = resource.substr(dot + 1);
-  const Json* q = find_path(container, "resources." + kind + "." + name);
-  if (!q) return std::string("0");
-  auto value = api::Quantity::from_json(*q);
-  if (!value.ok()) return config_error(value.error().message);
-  int64_t divisor = 1;
-  if (ref.contains("divisor")) {
-    auto d = api::Quantity::from_json(ref["divisor"]);
-    if (d.ok() && !d->is_zero()) {
-      if (name == "cpu") {
-        int64_t milli = d->milli_value();
-        return std::to_string((value->milli_value() + milli - 1) / milli);
-      }
-      divisor = d->value();
-    }
-  }
-  if (name == "cpu") return std::to_string((value->milli_value() + 999) / 1000);  // rounded up to whole cores
-  return std::to_string((value->value() + divisor - 1) / divisor);
 }
 
 }  // namespace
@@ -144,7 +106,8 @@ Result<EnvList> resolve_env(const Json& pod, const Json& container, const EnvCon
           SKIFF_ASSIGN_OR_RETURN(std::string v, field_value(pod, get_string(from["fieldRef"], "fieldPath"), context));
           set(name, v);
         } else if (from.contains("resourceFieldRef")) {
-          SKIFF_ASSIGN_OR_RETURN(std::string v, resource_value(container, from["resourceFieldRef"]));
+          SKIFF_ASSIGN_OR_RETURN(std::string v,
+                                 resource_field_value(pod, &container, from["resourceFieldRef"], context.node));
           set(name, v);
         } else {
           for (const auto& [key, source] :

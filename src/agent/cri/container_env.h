@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/cri/downward_api.h"
 #include "agent/cri/pod_spec.h"
 #include "util/json.h"
 #include "util/result.h"
@@ -19,6 +20,7 @@ struct EnvContext {
   std::string node_name;
   std::string host_ip;
   std::vector<std::string> pod_ips;
+  NodeAllocatable node;  // what resourceFieldRefs to unset limits read
 };
 
 // Errors carry reason CreateContainerConfigError and the kubelet's wording, e.g.

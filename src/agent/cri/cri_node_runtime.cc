@@ -58,7 +58,8 @@ struct PodEntry {
   PodSyncState sync;
   Json last_written;
   std::mutex kill_mu;
-  std::set<std::string> kill_requests;  // container IDs a liveness or startup probe condemned
+  // Container ID -> name, of the containers a liveness or startup probe condemned.
+  std::map<std::string, std::string> kill_requests;
 };
 
 // A probe of one container, run by the prober thread only.
@@ -90,7 +91,8 @@ struct CriNodeRuntime::Impl {
         secrets_r(c.resource("", "v1", "secrets")),
         machine(read_machine_info(options.storage_path)),
         queue("cri-pods", {milliseconds(500), std::chrono::seconds(30)}),
-        context{*cri, {}, {}, {}, options.crash_backoff_base, options.crash_backoff_max, &SystemClock::instance(), {}, {}} {
+        context{*cri, {}, {}, {}, options.crash_backoff_base, options.crash_backoff_max, &SystemClock::instance(), {}, {},
+                {}} {
     if (options.node_name.empty()) options.node_name = machine.hostname;
     node_spec.name = options.node_name;
     node_spec.max_pods = options.max_pods;
@@ -101,6 +103,10 @@ struct CriNodeRuntime::Impl {
     context.sandbox.node_memory_bytes = machine.memory_bytes;
     context.env.node_name = options.node_name;
     context.env.host_ip = machine.internal_ip;
+    // The Node reports its capacity as allocatable; the downward API reads unset limits from it.
+    NodeAllocatable allocatable{int64_t{machine.cpus} * 1000, machine.memory_bytes, machine.ephemeral_storage_bytes};
+    context.env.node = allocatable;
+    context.volumes.node = allocatable;
     context.volumes.pods_root = options.pods_dir;
     context.volumes.get = [this](const std::string& resource, const std::string& ns, const std::string& name) {
       return client.get(client.resource("", "v1", resource), ns, name);
@@ -306,7 +312,8 @@ struct CriNodeRuntime::Impl {
     }
   }
 
-  // ConfigMap and Secret changes reach the files of running pods (the kubelet's periodic sync).
+  // ConfigMap, Secret and the pod's label and annotation changes reach the files of running pods
+  // (the kubelet's periodic sync).
   void refresh_volumes() {
     for (const auto& pod : pods->list()) {
       if (!mine(*pod) || !find_path(*pod, "status.phase") || get_string((*pod)["status"], "phase") != "Running") continue;
@@ -358,7 +365,7 @@ struct CriNodeRuntime::Impl {
   // Sandboxes of a pod the API no longer has (deleted while the agent was down).
   void collect_orphan(const std::string& uid) {
     log::info(kLog, "removing the containers of pod " + uid + ", which no longer exists");
-    if (auto s = terminate_pod(context, uid, std::chrono::seconds(0)); !s.ok())
+    if (auto s = terminate_pod_by_uid(context, uid, std::chrono::seconds(0)); !s.ok())
       log::warn(kLog, "removing orphaned pod " + uid + ": " + s.error().message);
   }
 
@@ -455,7 +462,7 @@ struct CriNodeRuntime::Impl {
                                " probe, will be restarted");
           {
             std::lock_guard lk(entry.kill_mu);
-            entry.kill_requests.insert(id);
+            entry.kill_requests[id] = name;
           }
           queue.add(key);
         }
@@ -478,7 +485,7 @@ struct CriNodeRuntime::Impl {
       if (!previous) return entry;
     }
     // An earlier pod of the same name: its containers go first.
-    (void)terminate_pod(context, previous->uid, std::chrono::seconds(0));
+    (void)terminate_pod_by_uid(context, previous->uid, std::chrono::seconds(0));
     std::lock_guard lk(mu);
     return entries[key];
   }
@@ -493,7 +500,7 @@ struct CriNodeRuntime::Impl {
         if (it == entries.end()) return {};
         entry = it->second;
       }
-      if (auto s = terminate_pod(context, entry->uid, std::chrono::seconds(0)); !s.ok()) {
+      if (auto s = terminate_pod_by_uid(context, entry->uid, std::chrono::seconds(0)); !s.ok()) {
         log::warn(kLog, "removing the containers of deleted pod " + key + ": " + s.error().message);
         return {.requeue = true};
       }
@@ -507,16 +514,16 @@ struct CriNodeRuntime::Impl {
 
     if (is_terminating(*pod)) return terminate(*pod, *entry);
 
-    std::set<std::string> kills;
+    std::map<std::string, std::string> kills;
     {
       std::lock_guard lk(entry->kill_mu);
       kills.swap(entry->kill_requests);
     }
-    for (const auto& id : kills) {
+    for (const auto& [id, name] : kills) {
       int64_t grace = 30;
       if (const Json* g = find_path(*pod, "spec.terminationGracePeriodSeconds"); g && g->is_number_integer())
         grace = g->get<int64_t>();
-      (void)cri->stop_container(id, std::chrono::seconds(std::max<int64_t>(grace, 0)));
+      (void)kill_container(context, *pod, name, id, std::chrono::seconds(std::max<int64_t>(grace, 0)));
     }
 
     auto outcome = sync_pod(context, entry->sync, *pod);
@@ -552,7 +559,7 @@ struct CriNodeRuntime::Impl {
         events->record(pod, "Normal", "Killing", "Stopping container " + c.value("name", ""));
     // The stopped state is not written back: the API server removes a terminating object without
     // finalizers on any update, which would end the grace period early.
-    if (auto s = terminate_pod(context, entry.uid, std::chrono::seconds(std::max<int64_t>(grace, 0))); !s.ok()) {
+    if (auto s = terminate_pod(context, pod, std::chrono::seconds(std::max<int64_t>(grace, 0))); !s.ok()) {
       log::warn(kLog, "stopping pod " + client::object_key(pod) + ": " + s.error().message);
       return {.requeue = true};
     }

@@ -36,7 +36,8 @@ struct CriNodeOptions {
   int lease_duration_seconds = 40;
   std::chrono::milliseconds status_report_interval{std::chrono::minutes(1)};
   std::chrono::milliseconds relist_interval{std::chrono::seconds(1)};
-  // How often running pods' configMap and secret volumes are brought up to date.
+  // How often running pods' projected files (configMap, secret, downwardAPI and projected volumes)
+  // are brought up to date.
   std::chrono::milliseconds projected_volume_refresh{std::chrono::seconds(10)};
   std::chrono::milliseconds crash_backoff_base{std::chrono::seconds(10)};
   std::chrono::milliseconds crash_backoff_max{std::chrono::minutes(5)};

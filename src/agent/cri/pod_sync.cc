@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <future>
+#include <thread>
 
+#include "agent/cri/image_pull_secrets.h"
 #include "agent/cri/pod_labels.h"
 #include "util/log.h"
 
@@ -15,6 +17,10 @@ constexpr const char* kLog = "pod-worker";
 constexpr milliseconds kConfigErrorRetry{std::chrono::seconds(5)};
 // Exited containers kept per name: the newest (state) and the one before (lastState).
 constexpr size_t kKeptAttempts = 2;
+// The kubelet puts no deadline on a postStart hook; a pass must end, so one running longer fails.
+constexpr std::chrono::seconds kPostStartDeadline{120};
+// After a preStop hook the container still gets this long to stop, as in the kubelet.
+constexpr std::chrono::seconds kMinimumGraceAfterHook{2};
 
 const Json& list_of(const Json& pod, const char* name) {
   static const Json empty = Json::array();
@@ -22,9 +28,42 @@ const Json& list_of(const Json& pod, const char* name) {
   return list && list->is_array() ? *list : empty;
 }
 
-std::string pod_ref(const Json& pod) {
-  const Json& m = pod["metadata"];
-  return get_string(m, "name") + "_" + get_string(m, "namespace") + "(" + get_string(m, "uid") + ")";
+std::chrono::seconds termination_grace(const Json& pod) {
+  const Json* g = find_path(pod, "spec.terminationGracePeriodSeconds");
+  return std::chrono::seconds(g && g->is_number_integer() ? std::max<int64_t>(g->get<int64_t>(), 0) : 30);
+}
+
+const Json* container_spec(const Json& pod, const std::string& name) {
+  for (const char* list : {"containers", "initContainers"})
+    for (const auto& c : list_of(pod, list))
+      if (get_string(c, "name") == name) return &c;
+  return nullptr;
+}
+
+// Where hooks of a pod whose sandbox is not at hand send HTTP requests: the reported pod IP, else
+// the node's (host-network pods).
+std::string reported_pod_ip(const Json& pod, const PodSyncContext& context) {
+  const Json* ip = find_path(pod, "status.podIP");
+  return ip && ip->is_string() && !ip->get<std::string>().empty() ? ip->get<std::string>() : context.env.host_ip;
+}
+
+SleepFor sleeper(const PodSyncContext& context) {
+  if (context.sleep) return context.sleep;
+  return [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+}
+
+Status stop_with_pre_stop_hook(const PodSyncContext& context, const Json& pod, const std::string& pod_ip,
+                               const std::string& name, const std::string& id, std::chrono::seconds grace) {
+  const Json* spec = container_spec(pod, name);
+  const Json* hook = spec ? find_path(*spec, "lifecycle.preStop") : nullptr;
+  if (hook && grace.count() > 0) {
+    auto started = std::chrono::steady_clock::now();
+    HookOutcome outcome = run_lifecycle_hook(context.cri, *hook, {pod, *spec, id, pod_ip}, grace, sleeper(context));
+    if (!outcome.success && context.record) context.record(pod, "Warning", "FailedPreStopHook", outcome.message);
+    auto spent = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+    grace = std::max(grace - spent, kMinimumGraceAfterHook);
+  }
+  return context.cri.stop_container(id, grace);
 }
 
 // One pass over one pod; holds what the pass learns on its way.
@@ -121,7 +160,7 @@ class PodPass {
       }
     }
     record("Normal", "Pulling", "Pulling image \"" + image + "\"");
-    auto ref = ctx_.cri.pull_image(image, std::nullopt, &sandbox_config_);
+    auto ref = pull_with_pull_secrets(image);
     if (!ref.ok()) {
       state_.image_backoff.started(image, now_);
       state_.pull_failures[image] = {now_, ref.error().message};
@@ -135,6 +174,37 @@ class PodPass {
     state_.image_backoff.forget(image);
     record("Normal", "Pulled", "Successfully pulled image \"" + image + "\"");
     return *ref;
+  }
+
+  // As the kubelet: each credential that matches the image's registry in turn, until one pulls;
+  // without any, an anonymous pull.
+  Result<std::string> pull_with_pull_secrets(const std::string& image) {
+    std::vector<AuthConfig> credentials = registry_credentials(image, pull_secrets());
+    if (credentials.empty()) return ctx_.cri.pull_image(image, std::nullopt, &sandbox_config_);
+    Result<std::string> ref = Error::internal("no credentials tried");
+    for (const auto& auth : credentials) {
+      ref = ctx_.cri.pull_image(image, auth, &sandbox_config_);
+      if (ref.ok()) break;
+    }
+    return ref;
+  }
+
+  // The pod's imagePullSecrets that exist; the missing ones are a warning, not an error.
+  std::vector<Json> pull_secrets() {
+    std::vector<Json> secrets;
+    std::string missing;
+    for (const auto& ref : list_of(pod_, "imagePullSecrets")) {
+      std::string name = get_string(ref, "name");
+      auto secret = ctx_.env.get ? ctx_.env.get("secrets", get_string(pod_["metadata"], "namespace"), name)
+                                 : Result<Json>(Error::not_found(name));
+      if (secret.ok()) secrets.push_back(std::move(*secret));
+      else missing += (missing.empty() ? "" : ", ") + name;
+    }
+    if (!missing.empty())
+      record("Warning", "FailedToRetrieveImagePullSecret",
+             "Unable to retrieve some image pull secrets (" + missing +
+                 "); attempting to pull the image may not succeed.");
+    return secrets;
   }
 
   void start_new(const Json& container, uint32_t attempt) {
@@ -169,10 +239,11 @@ class PodPass {
       return;
     }
     record("Normal", "Created", "Created container: " + name);
-    start_existing(name, *id);
+    start_existing(container, *id);
   }
 
-  void start_existing(const std::string& name, const std::string& id) {
+  void start_existing(const Json& container, const std::string& id) {
+    std::string name = get_string(container, "name");
     if (auto s = ctx_.cri.start_container(id); !s.ok()) {
       waiting_[name] = {"RunContainerError", s.error().message};
       record("Warning", "Failed", "Error: " + s.error().message);
@@ -180,7 +251,28 @@ class PodPass {
       return;
     }
     record("Normal", "Started", "Started container " + name);
+    run_post_start_hook(container, id);
   }
+
+  // The pass waits for the hook, so the container is reported running only once it is done. A
+  // failed hook kills the container, which then restarts as its restart policy says.
+  void run_post_start_hook(const Json& container, const std::string& id) {
+    const Json* hook = find_path(container, "lifecycle.postStart");
+    if (!hook) return;
+    HookOutcome outcome =
+        run_lifecycle_hook(ctx_.cri, *hook, {pod_, container, id, pod_ip()}, kPostStartDeadline, sleeper(ctx_));
+    if (outcome.success) return;
+    std::string name = get_string(container, "name");
+    record("Warning", "FailedPostStartHook", outcome.message);
+    record("Normal", "Killing", "FailedPostStartHook");
+    if (Status s = stop_with_pre_stop_hook(ctx_, pod_, pod_ip(), name, id, termination_grace(pod_)); !s.ok())
+      log::warn(kLog, "killing container " + name + " of " + pod_reference(pod_) + ": " + s.error().message);
+    auto stopped = ctx_.cri.container_status(id);
+    if (stopped.ok() && stopped->state == ContainerState::kExited && should_restart(pod_, stopped->exit_code))
+      waiting_[name] = {"PostStartHookError", outcome.message};
+  }
+
+  std::string pod_ip() const { return env_.pod_ips.empty() ? ctx_.env.host_ip : env_.pod_ips.front(); }
 
   // Restarts an exited container unless it is backing off.
   void restart(const Json& container, const ContainerStatus& exited) {
@@ -188,10 +280,10 @@ class PodPass {
     if (auto wait = state_.container_backoff.remaining(name, from_unix_nanos(exited.finished_at), now_)) {
       auto delay = std::chrono::duration_cast<std::chrono::seconds>(state_.container_backoff.current(name));
       waiting_[name] = {"CrashLoopBackOff", "back-off " + std::to_string(delay.count()) +
-                                                "s restarting failed container=" + name + " pod=" + pod_ref(pod_)};
+                                                "s restarting failed container=" + name + " pod=" + pod_reference(pod_)};
       if (state_.announced_backoff[name] != exited.metadata.attempt) {
         state_.announced_backoff[name] = exited.metadata.attempt;
-        record("Warning", "BackOff", "Back-off restarting failed container " + name + " in pod " + pod_ref(pod_));
+        record("Warning", "BackOff", "Back-off restarting failed container " + name + " in pod " + pod_reference(pod_));
       }
       recheck_within(*wait);
       return;
@@ -215,7 +307,7 @@ class PodPass {
           if (should_restart(pod_, s->exit_code)) restart(c, *s);
           return false;
         case ContainerState::kCreated:
-          start_existing(name, s->id);
+          start_existing(c, s->id);
           return false;
         default:
           return false;  // running: the next one waits for it
@@ -229,7 +321,7 @@ class PodPass {
       std::string name = get_string(c, "name");
       const ContainerStatus* s = newest(obs_, name);
       if (!s) start_new(c, 0);
-      else if (s->state == ContainerState::kCreated) start_existing(name, s->id);
+      else if (s->state == ContainerState::kCreated) start_existing(c, s->id);
       else if (s->state == ContainerState::kExited && should_restart(pod_, s->exit_code)) restart(c, *s);
     }
   }
@@ -286,17 +378,25 @@ Result<PodSyncOutcome> sync_pod(const PodSyncContext& context, PodSyncState& sta
   return PodPass(context, state, pod).run();
 }
 
-Status terminate_pod(const PodSyncContext& context, const std::string& pod_uid, std::chrono::seconds grace) {
+namespace {
+
+// pod: null when its object is gone (no hooks then).
+Status stop_and_remove_pod(const PodSyncContext& context, const std::string& pod_uid, const Json* pod,
+                           std::chrono::seconds grace) {
   ContainerFilter container_filter;
   container_filter.label_selector[kPodUidLabel] = pod_uid;
   SKIFF_ASSIGN_OR_RETURN(auto containers, context.cri.list_containers(container_filter));
+  std::string pod_ip = pod ? reported_pod_ip(*pod, context) : "";
   // All containers get their signal together, so the grace periods overlap as in the kubelet.
   std::vector<std::future<Status>> stops;
-  for (const auto& c : containers)
-    if (c.state == ContainerState::kRunning || c.state == ContainerState::kCreated)
-      stops.push_back(std::async(std::launch::async, [&context, id = c.id, grace] {
-        return context.cri.stop_container(id, grace);
-      }));
+  for (const auto& c : containers) {
+    if (c.state != ContainerState::kRunning && c.state != ContainerState::kCreated) continue;
+    bool hooks = pod && c.state == ContainerState::kRunning;
+    stops.push_back(std::async(std::launch::async, [&context, &pod_ip, pod, hooks, c, grace] {
+      if (hooks) return stop_with_pre_stop_hook(context, *pod, pod_ip, c.metadata.name, c.id, grace);
+      return context.cri.stop_container(c.id, grace);
+    }));
+  }
   Status result = ok_status();
   for (auto& f : stops)
     if (Status s = f.get(); !s.ok() && s.error().code != 404) result = s;
@@ -312,6 +412,21 @@ Status terminate_pod(const PodSyncContext& context, const std::string& pod_uid, 
   log::debug(kLog, "terminated pod " + pod_uid + ": " + std::to_string(containers.size()) + " containers, " +
                        std::to_string(sandboxes.size()) + " sandboxes");
   return ok_status();
+}
+
+}  // namespace
+
+Status kill_container(const PodSyncContext& context, const Json& pod, const std::string& container_name,
+                      const std::string& container_id, std::chrono::seconds grace) {
+  return stop_with_pre_stop_hook(context, pod, reported_pod_ip(pod, context), container_name, container_id, grace);
+}
+
+Status terminate_pod(const PodSyncContext& context, const Json& pod, std::chrono::seconds grace) {
+  return stop_and_remove_pod(context, get_string(pod["metadata"], "uid"), &pod, grace);
+}
+
+Status terminate_pod_by_uid(const PodSyncContext& context, const std::string& pod_uid, std::chrono::seconds grace) {
+  return stop_and_remove_pod(context, pod_uid, nullptr, grace);
 }
 
 }  // namespace skiff::agent::cri

@@ -1,7 +1,8 @@
 // One pass of a pod worker: compares a bound pod with what the CRI runs for it and takes the next
-// steps (sandbox, image pulls, init containers in order, containers, restarts with back-off), then
-// renders the status to report. Termination stops containers within the grace period and removes
-// the sandbox. Blocking; one pod is never synced by two threads at once.
+// steps (sandbox, image pulls, init containers in order, containers and their postStart hooks,
+// restarts with back-off), then renders the status to report. Termination runs preStop hooks and
+// stops containers within the grace period and removes the sandbox. Blocking; one pod is never
+// synced by two threads at once.
 #pragma once
 
 #include <chrono>
@@ -13,6 +14,7 @@
 #include "agent/cri/container_env.h"
 #include "agent/cri/crash_backoff.h"
 #include "agent/cri/cri_client.h"
+#include "agent/cri/lifecycle_hooks.h"
 #include "agent/cri/pod_spec.h"
 #include "agent/cri/pod_volumes.h"
 #include "agent/cri/pod_status.h"
@@ -25,7 +27,8 @@ namespace skiff::agent::cri {
 struct PodSyncContext {
   CriClient& cri;
   SandboxSettings sandbox;
-  EnvContext env;  // node_name and host_ip filled; pod IPs are added per pod
+  // node_name and host_ip filled; pod IPs are added per pod. Its get also reads imagePullSecrets.
+  EnvContext env;
   VolumeContext volumes;
   std::chrono::milliseconds backoff_base{std::chrono::seconds(10)};
   std::chrono::milliseconds backoff_max{std::chrono::minutes(5)};
@@ -35,6 +38,8 @@ struct PodSyncContext {
       record;
   // The readiness probe's verdict on a running container (by ID); nullopt before its first verdict.
   std::function<std::optional<bool>(const std::string& container_id)> readiness;
+  // How sleep lifecycle hooks wait; empty: really.
+  SleepFor sleep;
 };
 
 // What a worker remembers about one pod between passes (lost on restart: the CRI labels suffice).
@@ -56,9 +61,17 @@ struct PodSyncOutcome {
 
 Result<PodSyncOutcome> sync_pod(const PodSyncContext& context, PodSyncState& state, const Json& pod);
 
-// Stops every container of the pod (SIGTERM, SIGKILL after grace), then stops and removes its
-// sandboxes, containers and volumes. Idempotent.
-Status terminate_pod(const PodSyncContext& context, const std::string& pod_uid, std::chrono::seconds grace);
+// Stops one container of the pod as the kubelet kills it: its preStop hook first, within the grace
+// period (a failure is a FailedPreStopHook event), then the stop signal (SIGKILL after what is left
+// of the grace, at least 2 s once a hook ran).
+Status kill_container(const PodSyncContext& context, const Json& pod, const std::string& container_name,
+                      const std::string& container_id, std::chrono::seconds grace);
+
+// Kills every container of the pod at once (kill_container), then stops and removes its sandboxes,
+// containers and volumes. Idempotent.
+Status terminate_pod(const PodSyncContext& context, const Json& pod, std::chrono::seconds grace);
+// The same for a pod whose object is gone: no hooks, as its spec is unknown.
+Status terminate_pod_by_uid(const PodSyncContext& context, const std::string& pod_uid, std::chrono::seconds grace);
 
 // The current CRI view of a pod: newest sandbox and every container, by the pod UID label.
 Result<PodObservation> observe_pod(CriClient& cri, const std::string& pod_uid);

@@ -7,6 +7,7 @@
 #include <map>
 #include <vector>
 
+#include "agent/cri/downward_api.h"
 #include "util/encoding.h"
 
 namespace skiff::agent::cri {
@@ -57,24 +58,29 @@ Status write_file(const fs::path& path, const std::string& content, int mode) {
   return ok_status();
 }
 
-// configMap and secret volumes: every key (or the listed items) as a file.
-Status project_object(const std::string& volume, const Json& source, bool secret, const std::string& ns,
-                      const fs::path& dir, const VolumeContext& context) {
-  std::string name = get_string(source, secret ? "secretName" : "name");
-  bool optional = is_true(source, "optional");
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  auto obj = context.get(secret ? "secrets" : "configmaps", ns, name);
-  if (!obj.ok()) {
-    if (obj.error().code == 404 && optional) return ok_status();
-    if (obj.error().code == 404)
-      return volume_error(volume, std::string(secret ? "secret" : "configmap") + " \"" + name + "\" not found");
-    return volume_error(volume, obj.error().message);
-  }
+constexpr int kDefaultFileMode = 0644;
+
+struct ProjectedFile {
+  std::string content;
+  int mode = kDefaultFileMode;
+};
+using FilePayload = std::map<std::string, ProjectedFile>;  // by path relative to the volume
+
+int mode_of(const Json& obj, int fallback) {
+  return obj.is_object() && obj.contains("mode") && obj["mode"].is_number_integer() ? obj["mode"].get<int>() : fallback;
+}
+
+int default_mode_of(const Json& source) {
+  return source.contains("defaultMode") && source["defaultMode"].is_number_integer() ? source["defaultMode"].get<int>()
+                                                                                     : kDefaultFileMode;
+}
+
+// The decoded data of a ConfigMap (data and binaryData) or Secret.
+std::map<std::string, std::string> object_data(const Json& obj, bool secret) {
   std::map<std::string, std::string> data;
   for (const char* field : {"data", "binaryData"}) {
-    if (!obj->contains(field) || !(*obj)[field].is_object()) continue;
-    for (const auto& [k, v] : (*obj)[field].items()) {
+    if (!obj.contains(field) || !obj[field].is_object()) continue;
+    for (const auto& [k, v] : obj[field].items()) {
       if (!v.is_string()) continue;
       bool encoded = secret || std::string(field) == "binaryData";
       if (!encoded) {
@@ -84,36 +90,135 @@ Status project_object(const std::string& volume, const Json& source, bool secret
       }
     }
   }
-  int default_mode = source.value("defaultMode", 0644);
-  struct File {
-    std::string content;
-    int mode;
-  };
-  std::map<std::string, File> files;  // relative path -> what it holds
-  if (source.contains("items") && source["items"].is_array() && !source["items"].empty()) {
-    for (const auto& item : source["items"]) {
-      std::string key = get_string(item, "key"), path = get_string(item, "path", key);
-      if (!safe_relative(path)) return volume_error(volume, "item path \"" + path + "\" must be relative");
-      auto it = data.find(key);
-      if (it == data.end()) {
-        if (optional) continue;
-        return volume_error(volume, "couldn't find key " + key + " in " + (secret ? "Secret " : "ConfigMap ") + ns +
-                                        "/" + name);
-      }
-      files[fs::path(path).lexically_normal().string()] = {it->second, item.value("mode", default_mode)};
-    }
-  } else {
+  return data;
+}
+
+// A configMap or secret (volume or projection source): every key, or the listed items, as files.
+// The volume's secret names its object with secretName, a projection's with name.
+Status add_object_files(const std::string& volume, const Json& source, bool secret, const std::string& ns,
+                        int default_mode, const VolumeContext& context, FilePayload& files) {
+  std::string name = get_string(source, secret && source.contains("secretName") ? "secretName" : "name");
+  bool optional = is_true(source, "optional");
+  auto obj = context.get(secret ? "secrets" : "configmaps", ns, name);
+  if (!obj.ok()) {
+    if (obj.error().code == 404 && optional) return ok_status();
+    if (obj.error().code == 404)
+      return volume_error(volume, std::string(secret ? "secret" : "configmap") + " \"" + name + "\" not found");
+    return volume_error(volume, obj.error().message);
+  }
+  std::map<std::string, std::string> data = object_data(*obj, secret);
+  if (!source.contains("items") || !source["items"].is_array() || source["items"].empty()) {
     for (const auto& [key, value] : data)
       if (safe_relative(key)) files[key] = {value, default_mode};
+    return ok_status();
   }
+  for (const auto& item : source["items"]) {
+    std::string key = get_string(item, "key"), path = get_string(item, "path", key);
+    if (!safe_relative(path)) return volume_error(volume, "item path \"" + path + "\" must be relative");
+    auto it = data.find(key);
+    if (it == data.end()) {
+      if (optional) continue;
+      return volume_error(volume, "couldn't find key " + key + " in " + (secret ? "Secret " : "ConfigMap ") + ns +
+                                      "/" + name);
+    }
+    files[fs::path(path).lexically_normal().string()] = {it->second, mode_of(item, default_mode)};
+  }
+  return ok_status();
+}
+
+// downwardAPI items (volume or projection source): the pod's metadata fields and containers' resources.
+Status add_downward_files(const std::string& volume, const Json& items, const Json& pod, int default_mode,
+                          const VolumeContext& context, FilePayload& files) {
+  if (!items.is_array()) return ok_status();
+  for (const auto& item : items) {
+    std::string path = get_string(item, "path");
+    if (!safe_relative(path)) return volume_error(volume, "item path \"" + path + "\" must be relative");
+    std::string content;
+    if (item.contains("fieldRef")) {
+      std::string field_path = get_string(item["fieldRef"], "fieldPath");
+      auto value = metadata_field_value(pod, field_path);
+      if (!value) return volume_error(volume, "unsupported fieldPath: " + field_path);
+      content = std::move(*value);
+    } else if (item.contains("resourceFieldRef")) {
+      auto value = resource_field_value(pod, nullptr, item["resourceFieldRef"], context.node);
+      if (!value.ok()) return volume_error(volume, value.error().message);
+      content = std::move(*value);
+    }
+    files[fs::path(path).lexically_normal().string()] = {std::move(content), mode_of(item, default_mode)};
+  }
+  return ok_status();
+}
+
+Status add_projection_source(const std::string& volume, const Json& source, const Json& pod, int default_mode,
+                             const VolumeContext& context, FilePayload& files) {
+  std::string ns = get_string(pod["metadata"], "namespace");
+  if (source.contains("configMap"))
+    return add_object_files(volume, source["configMap"], false, ns, default_mode, context, files);
+  if (source.contains("secret"))
+    return add_object_files(volume, source["secret"], true, ns, default_mode, context, files);
+  if (source.contains("downwardAPI"))
+    return add_downward_files(volume, source["downwardAPI"].value("items", Json::array()), pod, default_mode, context,
+                              files);
+  if (source.contains("serviceAccountToken"))
+    return volume_error(volume, "service account tokens are not issued yet (Skiff has no TokenRequest API); "
+                                "project a secret instead");
+  std::string kind = source.is_object() && !source.empty() ? source.begin().key() : "empty";
+  return volume_error(volume, "projected source " + kind + " is not supported by the skiff agent yet (configMap, "
+                              "secret and downwardAPI are)");
+}
+
+// The volume types whose files the agent writes (read-only in containers, refreshed while the pod runs).
+struct FileVolumeType {
+  const char* field;
+  const char* plugin_dir;
+};
+constexpr FileVolumeType kFileVolumeTypes[] = {{"configMap", "kubernetes.io~configmap"},
+                                               {"secret", "kubernetes.io~secret"},
+                                               {"downwardAPI", "kubernetes.io~downward-api"},
+                                               {"projected", "kubernetes.io~projected"}};
+
+const FileVolumeType* file_volume_type(const Json& volume) {
+  for (const auto& type : kFileVolumeTypes)
+    if (volume.contains(type.field)) return &type;
+  return nullptr;
+}
+
+Result<FilePayload> volume_files(const Json& volume, const FileVolumeType& type, const Json& pod,
+                                 const VolumeContext& context) {
+  std::string name = get_string(volume, "name");
+  std::string field = type.field;
+  const Json& source = volume[type.field];
+  int default_mode = default_mode_of(source);
+  FilePayload files;
+  if (field == "configMap" || field == "secret") {
+    SKIFF_TRY(add_object_files(name, source, field == "secret", get_string(pod["metadata"], "namespace"), default_mode,
+                               context, files));
+  } else if (field == "downwardAPI") {
+    SKIFF_TRY(add_downward_files(name, source.value("items", Json::array()), pod, default_mode, context, files));
+  } else {
+    for (const auto& projection : source.value("sources", Json::array()))
+      SKIFF_TRY(add_projection_source(name, projection, pod, default_mode, context, files));
+  }
+  return files;
+}
+
+// Writes the files and removes those the volume no longer has.
+Status write_volume_files(const fs::path& dir, const FilePayload& files) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
   for (const auto& [path, file] : files) SKIFF_TRY(write_file(dir / path, file.content, file.mode));
-  // Files of keys no longer present go.
   std::vector<fs::path> stale;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec))
     if (!it->is_directory() && !files.count(fs::relative(it->path(), dir).string())) stale.push_back(it->path());
   for (const auto& path : stale) fs::remove(path, ec);
   return ok_status();
+}
+
+Status project_volume(const Json& volume, const FileVolumeType& type, const Json& pod, const fs::path& dir,
+                      const VolumeContext& context) {
+  SKIFF_ASSIGN_OR_RETURN(FilePayload files, volume_files(volume, type, pod, context));
+  return write_volume_files(dir, files);
 }
 
 // The host directory of the PersistentVolume a claim is bound to.
@@ -163,10 +268,9 @@ Result<HostVolumes> prepare_volumes(const Json& pod, const VolumeContext& contex
       if ((type == "Directory" || type == "File") && !fs::exists(path))
         return volume_error(name, "hostPath " + path + " does not exist");
       paths[name] = {path, false};
-    } else if (v.contains("configMap") || v.contains("secret")) {
-      bool secret = v.contains("secret");
-      fs::path dir = root / (secret ? "kubernetes.io~secret" : "kubernetes.io~configmap") / name;
-      SKIFF_TRY(project_object(name, secret ? v["secret"] : v["configMap"], secret, ns, dir, context));
+    } else if (const FileVolumeType* type = file_volume_type(v)) {
+      fs::path dir = root / type->plugin_dir / name;
+      SKIFF_TRY(project_volume(v, *type, pod, dir, context));
       paths[name] = {dir.string(), true};
     } else if (v.contains("persistentVolumeClaim")) {
       SKIFF_ASSIGN_OR_RETURN(paths[name], claimed_volume(name, v["persistentVolumeClaim"], ns, context));
@@ -182,16 +286,15 @@ Status refresh_projected_volumes(const Json& pod, const VolumeContext& context) 
   const Json* volumes = find_path(pod, "spec.volumes");
   if (!volumes || !volumes->is_array()) return ok_status();
   fs::path root = fs::path(context.pods_root) / get_string(pod["metadata"], "uid") / "volumes";
-  std::string ns = get_string(pod["metadata"], "namespace");
+  Status result = ok_status();  // the first failure; the other volumes are refreshed all the same
   for (const auto& v : *volumes) {
-    bool secret = v.contains("secret");
-    if (!secret && !v.contains("configMap")) continue;
-    std::string name = get_string(v, "name");
-    fs::path dir = root / (secret ? "kubernetes.io~secret" : "kubernetes.io~configmap") / name;
+    const FileVolumeType* type = file_volume_type(v);
+    if (!type) continue;
+    fs::path dir = root / type->plugin_dir / get_string(v, "name");
     if (!fs::exists(dir)) continue;  // not set up yet: the first container start projects it
-    SKIFF_TRY(project_object(name, secret ? v["secret"] : v["configMap"], secret, ns, dir, context));
+    if (Status s = project_volume(v, *type, pod, dir, context); !s.ok() && result.ok()) result = s;
   }
-  return ok_status();
+  return result;
 }
 
 Result<std::vector<Mount>> container_mounts(const Json& container, const HostVolumes& volumes) {
@@ -202,7 +305,7 @@ Result<std::vector<Mount>> container_mounts(const Json& container, const HostVol
     auto it = volumes.find(name);
     if (it == volumes.end())
       return volume_error(name, "this volume type is not supported by the skiff agent yet (emptyDir, hostPath, "
-                                "configMap, secret and persistentVolumeClaim are)");
+                                "configMap, secret, downwardAPI, projected and persistentVolumeClaim are)");
     Mount m;
     m.container_path = get_string(vm, "mountPath");
     m.host_path = it->second.path;

@@ -104,6 +104,7 @@ ProbeResult http_get(const ProbeSpec& spec, const std::string& host) {
     return result;
   }
   int code = std::atoi(response.c_str() + sp + 1);
+  result.http_status = code;
   result.success = code >= 200 && code < 400;
   if (!result.success) result.message = "HTTP probe failed with statuscode: " + std::to_string(code);
   return result;

@@ -36,6 +36,7 @@ std::optional<ProbeSpec> parse_probe(const Json& probe, const Json& container);
 struct ProbeResult {
   bool success = false;
   std::string message;  // why it failed
+  int http_status = 0;  // httpGet: the response's status code, 0 when none came
 };
 
 ProbeResult run_probe(CriClient& cri, const ProbeSpec& spec, const std::string& container_id,
