@@ -1,8 +1,8 @@
-# One self-contained skiff binary: third-party libraries (OpenSSL, SQLite, RE2, yaml-cpp, zlib,
+# One self-contained skiff binary: third-party libraries (OpenSSL, SQLite, RE2, zlib,
 # libxcrypt, gRPC/protobuf/abseil, jemalloc, libstdc++) are linked from their static archives.
 # Loading and relocating ~60 shared libraries cost every skiff process ~6 MiB of RSS and most
 # of its startup time (`skiff version`: 16 -> 10 MiB; `skiff chart template` of the largest
-# corpus chart: 25 -> 19 MiB). The binary stays position-independent. Sanitizer and fuzzer
+# corpus chart: 25 -> 19 MiB). Sanitizer and fuzzer
 # builds keep shared libraries.
 if(SKIFF_SANITIZE OR SKIFF_FUZZ OR NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   set(skiff_static_default OFF)
@@ -18,17 +18,6 @@ if(SKIFF_STATIC_DEPS)
   add_link_options(-static-libstdc++ -static-libgcc)
 endif()
 
-# yaml-cpp's CMake package names its shared library; the archive is found directly.
-function(skiff_link_yaml_cpp target)
-  if(SKIFF_STATIC_DEPS)
-    find_library(SKIFF_YAML_CPP_ARCHIVE NAMES libyaml-cpp.a)
-  endif()
-  if(SKIFF_STATIC_DEPS AND SKIFF_YAML_CPP_ARCHIVE)
-    target_link_libraries(${target} PRIVATE ${SKIFF_YAML_CPP_ARCHIVE})
-  else()
-    target_link_libraries(${target} PRIVATE yaml-cpp)
-  endif()
-endfunction()
 
 # The skiff binary's code is laid out for the few pages each command touches:
 #  - not position-independent (as Go builds kubelet, kube-apiserver and helm): no 1.2 MiB of

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git python3 curl
-  libboost-dev libssl-dev openssl nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev sqlite3
+  libboost-dev libssl-dev openssl nlohmann-json3-dev libsqlite3-dev sqlite3
   libre2-dev zlib1g-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcrypt-dev clang libclang-rt-14-dev

@@ -1,180 +1,199 @@
+// YAML request bodies and kubeconfigs as Kubernetes reads them: sigs.k8s.io/yaml.YAMLToJSON,
+// i.e. go-yaml v2's decoding (YAML 1.1 scalars) turned into JSON, integers kept as integers.
 #include "util/yaml.h"
 
-#include <yaml-cpp/yaml.h>
-
-#include <cerrno>
-#include <charconv>
-#include <climits>
+#include <algorithm>
 #include <cmath>
-#include <regex>
+#include <set>
+
+#include "util/go_strconv.h"
+#include "util/yaml_emitter.h"
+#include "util/yaml_parser.h"
+#include "util/yaml_resolve.h"
 
 namespace skiff {
 namespace {
 
-bool is_null_scalar(const std::string& s) {
-  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+using yaml::DecodedScalar;
+using yaml::ResolvedTag;
+using yaml::YamlNode;
+
+Error conversion_error(const std::string& message) { return Error::bad_request(message); }
+
+// A float as encoding/json writes it and a JSON decoder then reads it: integral values below
+// 1e21 have no exponent and read back as integers (so `replicas: 3.0` is 3).
+Result<Json> float_json(double f) {
+  if (std::isnan(f) || std::isinf(f))
+    return conversion_error("json: unsupported value: " + go_format_float(f, 'g', -1, 64));
+  if (f == std::trunc(f) && std::fabs(f) < 9.2e18) return Json(static_cast<int64_t>(f));
+  return Json(f);
 }
 
-// YAML 1.1 booleans as go-yaml v2 (used by sigs.k8s.io/yaml) resolves them.
-std::optional<bool> bool_scalar(const std::string& s) {
-  static const char* truthy[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"};
-  static const char* falsy[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"};
-  for (auto* t : truthy) if (s == t) return true;
-  for (auto* f : falsy) if (s == f) return false;
-  return std::nullopt;
-}
-
-// A number in JSON's range, or an error for numbers JSON cannot carry (overflowing floats,
-// infinities), as Kubernetes' YAML-to-JSON conversion rejects them.
-Result<Json> finite_number(double v, const std::string& text) {
-  if (!std::isfinite(v)) return Error::bad_request("yaml: cannot convert " + text + " to JSON: number out of range");
-  return Json(v);
-}
-
-Result<Json> parse_float(const std::string& clean, const std::string& text) {
-  errno = 0;
-  char* end = nullptr;
-  double v = std::strtod(clean.c_str(), &end);
-  if (errno == ERANGE && std::isinf(v)) return finite_number(v, text);
-  return finite_number(v, text);
-}
-
-Result<Json> parse_based_integer(const std::string& digits, int base, const std::string& text) {
-  unsigned long long u = 0;
-  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), u, base);
-  if (ec != std::errc() || p != digits.data() + digits.size())
-    return Error::bad_request("yaml: cannot convert " + text + " to JSON: number out of range");
-  if (u <= static_cast<unsigned long long>(INT64_MAX)) return Json(static_cast<int64_t>(u));
-  return Json(u);
-}
-
-// YAML 1.1 numbers: nullopt when the scalar is not a number at all.
-Result<std::optional<Json>> number_scalar(const std::string& s) {
-  static const std::regex int_re(R"(^[-+]?(0|[1-9][0-9_]*)$)");
-  static const std::regex hex_re(R"(^0x[0-9a-fA-F_]+$)");
-  static const std::regex oct_re(R"(^0o?[0-7_]+$)");
-  static const std::regex float_re(R"(^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$)");
-  std::string clean;
-  for (char c : s) if (c != '_') clean += c;
-  if (std::regex_match(s, int_re)) {
-    long long v = 0;
-    const char* b = clean.data() + (clean[0] == '+' ? 1 : 0);
-    auto [p, ec] = std::from_chars(b, clean.data() + clean.size(), v);
-    if (ec == std::errc() && p == clean.data() + clean.size()) return std::optional<Json>(Json(v));
-    unsigned long long u = 0;
-    auto [p2, ec2] = std::from_chars(b, clean.data() + clean.size(), u);
-    if (ec2 == std::errc() && p2 == clean.data() + clean.size()) return std::optional<Json>(Json(u));
-    SKIFF_ASSIGN_OR_RETURN(Json f, parse_float(clean, s));
-    return std::optional<Json>(std::move(f));
+Result<Json> scalar_json(const DecodedScalar& s) {
+  switch (s.tag) {
+    case ResolvedTag::kBool: return Json(s.resolved.boolean);
+    case ResolvedTag::kInt:
+      return s.resolved.is_unsigned ? Json(s.resolved.uint) : Json(s.resolved.integer);
+    case ResolvedTag::kFloat: return float_json(s.resolved.floating);
+    case ResolvedTag::kNull: return Json(nullptr);
+    default: return Json(s.text);
   }
-  if (std::regex_match(s, hex_re)) {
-    SKIFF_ASSIGN_OR_RETURN(Json v, parse_based_integer(clean.substr(2), 16, s));
-    return std::optional<Json>(std::move(v));
-  }
-  if (s.size() > 1 && s[0] == '0' && std::regex_match(s, oct_re)) {
-    SKIFF_ASSIGN_OR_RETURN(Json v, parse_based_integer(clean.substr(clean[1] == 'o' ? 2 : 1), 8, s));
-    return std::optional<Json>(std::move(v));
-  }
-  if (std::regex_match(s, float_re)) {
-    SKIFF_ASSIGN_OR_RETURN(Json f, parse_float(clean, s));
-    return std::optional<Json>(std::move(f));
-  }
-  if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" || s == "-.inf" || s == "-.Inf" || s == "-.INF" ||
-      s == ".nan" || s == ".NaN" || s == ".NAN")
-    return Error::bad_request("yaml: cannot convert " + s + " to JSON: unsupported value");
-  return std::optional<Json>();
 }
 
-// Whether a plain scalar with this text would read back as something other than a string.
-bool reads_as_number(const std::string& s) {
-  auto n = number_scalar(s);
-  return !n.ok() || n->has_value();
-}
+// go-yaml's guard against "billion laughs" documents: too many nodes reached through aliases.
+class AliasBudget {
+ public:
+  Status count(bool through_alias) {
+    ++nodes_;
+    if (through_alias) ++aliased_;
+    if (aliased_ > 100 && nodes_ > 1000 && static_cast<double>(aliased_) / nodes_ > allowed_ratio())
+      return conversion_error("yaml: document contains excessive aliasing");
+    return ok_status();
+  }
 
-Result<Json> to_json(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      return Json(nullptr);
-    case YAML::NodeType::Scalar: {
-      const std::string& s = n.Scalar();
-      // Quoted or explicitly tagged scalars stay strings.
-      if (n.Tag() == "!" || n.Tag() == "tag:yaml.org,2002:str") return Json(s);
-      if (n.Tag() == "?" || n.Tag().empty()) {
-        if (is_null_scalar(s)) return Json(nullptr);
-        if (auto b = bool_scalar(s)) return Json(*b);
-        SKIFF_ASSIGN_OR_RETURN(auto num, number_scalar(s));
-        if (num) return std::move(*num);
+ private:
+  double allowed_ratio() const {
+    constexpr long kLow = 400000, kHigh = 4000000;
+    if (nodes_ <= kLow) return 0.99;
+    if (nodes_ >= kHigh) return 0.10;
+    return 0.99 - 0.89 * (static_cast<double>(nodes_ - kLow) / static_cast<double>(kHigh - kLow));
+  }
+  long nodes_ = 0;
+  long aliased_ = 0;
+};
+
+class JsonDecoder {
+ public:
+  Result<Json> decode(const YamlNode* n) {
+    SKIFF_TRY(budget_.count(alias_depth_ > 0));
+    switch (n->kind) {
+      case YamlNode::Kind::kAlias: return through_alias(n, [&](const YamlNode* target) { return decode(target); });
+      case YamlNode::Kind::kScalar: {
+        SKIFF_ASSIGN_OR_RETURN(DecodedScalar s, yaml::decode_scalar(*n));
+        return scalar_json(s);
       }
-      return Json(s);
-    }
-    case YAML::NodeType::Sequence: {
-      Json arr = Json::array();
-      for (const auto& item : n) {
-        SKIFF_ASSIGN_OR_RETURN(Json v, to_json(item));
-        arr.push_back(std::move(v));
-      }
-      return arr;
-    }
-    case YAML::NodeType::Map: {
-      Json obj = Json::object();
-      for (const auto& kv : n) {
-        if (kv.first.Type() != YAML::NodeType::Scalar) {
-          auto m = kv.first.Mark();
-          return Error::bad_request("yaml: line " + std::to_string(m.line + 1) +
-                                    ": mapping keys must be scalars");
+      case YamlNode::Kind::kSequence: {
+        Json items = Json::array();
+        for (const YamlNode* child : n->children) {
+          SKIFF_ASSIGN_OR_RETURN(Json item, decode(child));
+          items.push_back(std::move(item));
         }
-        std::string key = kv.first.Scalar();
-        if (key == "<<") {  // merge key
-          SKIFF_ASSIGN_OR_RETURN(Json merged, to_json(kv.second));
-          if (merged.is_object())
-            for (auto& [k, v] : merged.items())
-              if (!obj.contains(k)) obj[k] = v;
-          continue;
-        }
-        SKIFF_ASSIGN_OR_RETURN(Json v, to_json(kv.second));
-        obj[key] = std::move(v);
+        return items;
       }
-      return obj;
+      case YamlNode::Kind::kMapping: {
+        Json object = Json::object();
+        SKIFF_TRY(mapping(n, object));
+        return object;
+      }
+    }
+    return Json(nullptr);
+  }
+
+ private:
+  template <class F>
+  auto through_alias(const YamlNode* n, F&& f) -> decltype(f(n)) {
+    if (active_aliases_.count(n)) return conversion_error("yaml: anchor '" + n->value + "' value contains itself");
+    active_aliases_.insert(n);
+    ++alias_depth_;
+    auto result = f(n->alias);
+    --alias_depth_;
+    active_aliases_.erase(n);
+    return result;
+  }
+
+  // sigs.k8s.io/yaml's JSON object key for a decoded map key.
+  Result<std::string> key_string(const YamlNode* n) {
+    if (n->kind == YamlNode::Kind::kAlias)
+      return through_alias(n, [&](const YamlNode* target) { return key_string(target); });
+    if (n->kind != YamlNode::Kind::kScalar) return conversion_error("yaml: invalid map key: a mapping or sequence");
+    SKIFF_ASSIGN_OR_RETURN(DecodedScalar s, yaml::decode_scalar(*n));
+    switch (s.tag) {
+      case ResolvedTag::kBool: return std::string(s.resolved.boolean ? "true" : "false");
+      case ResolvedTag::kInt:
+        return s.resolved.is_unsigned ? std::to_string(s.resolved.uint) : std::to_string(s.resolved.integer);
+      case ResolvedTag::kFloat: {
+        double f = s.resolved.floating;
+        if (std::isnan(f)) return std::string(".nan");
+        if (std::isinf(f)) return std::string(f > 0 ? ".inf" : "-.inf");
+        return go_format_float(f, 'g', -1, 32);
+      }
+      case ResolvedTag::kNull: return conversion_error("yaml: a map key may not be null");
+      default: return s.text;
     }
   }
-  return Json(nullptr);
-}
 
-Error yaml_error(const YAML::Exception& e) {
-  std::string msg = "yaml: ";
-  if (!e.mark.is_null()) msg += "line " + std::to_string(e.mark.line + 1) + ", column " +
-                               std::to_string(e.mark.column + 1) + ": ";
-  msg += e.msg;
-  return Error::bad_request(msg);
-}
+  Status mapping(const YamlNode* n, Json& out) {
+    for (size_t i = 0; i + 1 < n->children.size(); i += 2) {
+      if (yaml::is_merge_key(*n->children[i])) {
+        SKIFF_TRY(merge(n->children[i + 1], out));
+        continue;
+      }
+      SKIFF_ASSIGN_OR_RETURN(std::string key, key_string(n->children[i]));
+      SKIFF_ASSIGN_OR_RETURN(Json value, decode(n->children[i + 1]));
+      out[key] = std::move(value);  // a later duplicate wins, as in go-yaml v2
+    }
+    return ok_status();
+  }
 
-void emit(const Json& j, YAML::Emitter& out) {
+  static bool is_mapping(const YamlNode* n) {
+    return n->kind == YamlNode::Kind::kMapping ||
+           (n->kind == YamlNode::Kind::kAlias && n->alias->kind == YamlNode::Kind::kMapping);
+  }
+
+  Status merge_one(const YamlNode* n, Json& out) {
+    SKIFF_TRY(budget_.count(alias_depth_ > 0));
+    if (n->kind == YamlNode::Kind::kAlias)
+      return through_alias(n, [&](const YamlNode* target) { return merge_one(target, out); });
+    return mapping(n, out);
+  }
+
+  // "<<: *base" or "<<: [*a, *b]" (earlier maps take precedence).
+  Status merge(const YamlNode* n, Json& out) {
+    const Error want_map = conversion_error("yaml: map merge requires map or sequence of maps as the value");
+    if (n->kind == YamlNode::Kind::kSequence) {
+      for (size_t i = n->children.size(); i-- > 0;) {
+        if (!is_mapping(n->children[i])) return want_map;
+        SKIFF_TRY(merge_one(n->children[i], out));
+      }
+      return ok_status();
+    }
+    if (!is_mapping(n)) return want_map;
+    return merge_one(n, out);
+  }
+
+  AliasBudget budget_;
+  int alias_depth_ = 0;
+  std::set<const YamlNode*> active_aliases_;
+};
+
+yaml::EmitNode emit_node(const Json& j) {
+  using yaml::EmitNode;
+  using yaml::ScalarStyle;
   switch (j.type()) {
-    case Json::value_t::object:
-      out << YAML::BeginMap;
-      for (auto& [k, v] : j.items()) {
-        out << YAML::Key << k << YAML::Value;
-        emit(v, out);
+    case Json::value_t::object: {
+      std::vector<const std::string*> keys;
+      for (const auto& [k, v] : j.items()) keys.push_back(&k);
+      std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return yaml::natural_key_less(*a, *b); });
+      EmitNode node = EmitNode::mapping();
+      for (const std::string* k : keys) {
+        node.children.push_back(yaml::go_yaml_string(*k));
+        node.children.push_back(emit_node(j.at(*k)));
       }
-      out << YAML::EndMap;
-      break;
-    case Json::value_t::array:
-      out << YAML::BeginSeq;
-      for (auto& v : j) emit(v, out);
-      out << YAML::EndSeq;
-      break;
-    case Json::value_t::string: {
-      const auto& s = j.get_ref<const std::string&>();
-      // Quote strings that would otherwise read back as another type.
-      bool needs_quotes = is_null_scalar(s) || bool_scalar(s) || reads_as_number(s);
-      if (needs_quotes) out << YAML::DoubleQuoted << s;
-      else out << s;
-      break;
+      return node;
     }
-    case Json::value_t::boolean: out << (j.get<bool>() ? "true" : "false"); break;
-    case Json::value_t::null: out << YAML::Null; break;
-    default: out << j.dump(); break;
+    case Json::value_t::array: {
+      EmitNode node = EmitNode::sequence();
+      for (const auto& v : j) node.children.push_back(emit_node(v));
+      return node;
+    }
+    case Json::value_t::string: return yaml::go_yaml_string(j.get<std::string>());
+    case Json::value_t::boolean: return EmitNode::scalar(j.get<bool>() ? "true" : "false", ScalarStyle::kPlain);
+    case Json::value_t::null: return EmitNode::scalar("null", ScalarStyle::kPlain);
+    case Json::value_t::number_float: {
+      double f = j.get<double>();
+      return EmitNode::scalar(std::isfinite(f) ? go_format_float(f, 'g', -1, 64) : "null", ScalarStyle::kPlain);
+    }
+    default: return EmitNode::scalar(j.dump(), ScalarStyle::kPlain);
   }
 }
 
@@ -183,34 +202,24 @@ void emit(const Json& j, YAML::Emitter& out) {
 Result<Json> parse_yaml(std::string_view text) {
   SKIFF_ASSIGN_OR_RETURN(auto docs, parse_yaml_documents(text));
   if (docs.empty()) return Json(nullptr);
-  if (docs.size() > 1) return Error::bad_request("yaml: expected a single document, found " +
-                                                 std::to_string(docs.size()));
+  if (docs.size() > 1)
+    return Error::bad_request("yaml: expected a single document, found " + std::to_string(docs.size()));
   return std::move(docs[0]);
 }
 
 Result<std::vector<Json>> parse_yaml_documents(std::string_view text) {
+  yaml::YamlStream stream(text);
   std::vector<Json> out;
-  try {
-    auto nodes = YAML::LoadAll(std::string(text));
-    for (const auto& n : nodes) {
-      SKIFF_ASSIGN_OR_RETURN(Json j, to_json(n));
-      if (!j.is_null()) out.push_back(std::move(j));
-    }
-  } catch (const YAML::Exception& e) {
-    return yaml_error(e);
+  while (true) {
+    auto root = stream.next_document();
+    if (!root.ok()) return Error::bad_request(root.error().message);
+    if (*root == nullptr) return out;
+    auto decoded = JsonDecoder().decode(*root);
+    if (!decoded.ok()) return Error::bad_request(decoded.error().message);
+    if (!decoded->is_null()) out.push_back(std::move(decoded).value());
   }
-  return out;
 }
 
-std::string to_yaml(const Json& j) {
-  YAML::Emitter out;
-  out.SetIndent(2);
-  out.SetMapFormat(YAML::Block);
-  out.SetSeqFormat(YAML::Block);
-  emit(j, out);
-  std::string s = out.c_str();
-  if (!s.empty() && s.back() != '\n') s += '\n';
-  return s;
-}
+std::string to_yaml(const Json& j) { return yaml::emit_document(emit_node(j)); }
 
 }  // namespace skiff

@@ -1,4 +1,4 @@
-// YAML <-> JSON, with the scalar resolution Kubernetes' YAML decoder uses.
+// YAML <-> JSON as Kubernetes converts them (go-yaml v2 semantics; Skiff's own parser in util/yaml_*).
 #pragma once
 
 #include <string>
@@ -15,7 +15,7 @@ Result<Json> parse_yaml(std::string_view text);
 // A stream of "---"-separated documents; empty documents are dropped.
 Result<std::vector<Json>> parse_yaml_documents(std::string_view text);
 
-// Block-style YAML for display (keys in the JSON's order).
+// Block-style YAML as Kubernetes writes it (sigs.k8s.io/yaml.JSONToYAML: keys in go-yaml's order).
 std::string to_yaml(const Json& j);
 
 }  // namespace skiff

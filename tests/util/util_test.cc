@@ -60,15 +60,47 @@ TEST(Yaml, ResolvesScalarsLikeKubernetes) {
 }
 
 TEST(Yaml, NumbersJsonCannotCarryAreErrorsNotCrashes) {
-  for (const char* text : {"a: 1e400\n", "a: -1e999\n", "a: 0x1FFFFFFFFFFFFFFFFFFF\n", "a: .inf\n", "a: .nan\n",
-                           "a: 0777777777777777777777777\n"}) {
+  for (const char* text : {"a: .inf\n", "a: -.Inf\n", "a: .nan\n", "a: !!float 1e400\n"}) {
     auto r = parse_yaml(text);
     ASSERT_FALSE(r.ok()) << text;
     EXPECT_EQ(r.error().code, 400);
   }
-  auto big = parse_yaml("a: 18446744073709551615\nb: 0x10\n");
+  // go-yaml keeps numbers it cannot parse as the strings they are, and so does Kubernetes.
+  for (const char* text : {"a: 1e400\n", "a: 0x1FFFFFFFFFFFFFFFFFFF\n"}) {
+    auto r = parse_yaml(text);
+    ASSERT_TRUE(r.ok()) << text << ": " << r.error().message;
+    EXPECT_TRUE((*r)["a"].is_string()) << text;
+  }
+  auto big = parse_yaml("a: 18446744073709551615\nb: 0x10\nc: 3.0\nd: 0777\n");
   ASSERT_TRUE(big.ok());
   EXPECT_EQ((*big)["a"].get<uint64_t>(), 18446744073709551615ull);
+  EXPECT_TRUE((*big)["c"].is_number_integer());  // JSON writes 3.0 as 3
+  EXPECT_EQ((*big)["d"], 511);                   // YAML 1.1 octal
+}
+
+TEST(Yaml, ErrorsReadLikeGoYaml) {
+  auto r = parse_yaml("a: 1\nb: c: d\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, 400);
+  EXPECT_EQ(r.error().message, "yaml: line 2: mapping values are not allowed in this context");
+  auto alias = parse_yaml("a: &x [*x]\n");
+  ASSERT_FALSE(alias.ok());
+}
+
+TEST(Yaml, MergeKeysAndAnchors) {
+  auto r = parse_yaml("base: &b {p: 1, q: 2}\nderived:\n  <<: *b\n  q: 3\ny: n\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)["derived"], (Json{{"p", 1}, {"q", 3}}));
+  EXPECT_EQ((*r)["true"], false);  // YAML 1.1: y and n are booleans, keys too, as in Kubernetes
+}
+
+TEST(Yaml, WritesKeysInGoYamlOrderAndReadsItsOutputBack) {
+  Json j = {{"b", {1, "two", nullptr}}, {"a", "multi\nline"}, {"a10", true}, {"a9", 1.5}, {"c", Json::object()}};
+  std::string y = to_yaml(j);
+  EXPECT_EQ(y, "a: |-\n  multi\n  line\na9: 1.5\na10: true\nb:\n- 1\n- two\n- null\nc: {}\n");
+  auto back = parse_yaml(y);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, j);
 }
 
 TEST(Yaml, SplitsDocumentsAndDropsEmptyOnes) {

@@ -6,16 +6,16 @@
 #include "chart/funcs/go_values.h"
 #include "chart/template/function.h"
 #include "chart/template/go_strconv.h"
-#include "chart/yaml/yaml_emitter.h"
-#include "chart/yaml/yaml_resolve.h"
+#include "util/yaml_emitter.h"
+#include "util/yaml_resolve.h"
 
 namespace skiff::chart::funcs {
 namespace {
 
 using tmpl::Kind;
 using tmpl::Value;
-using yaml::EmitNode;
-using yaml::ScalarStyle;
+using skiff::yaml::EmitNode;
+using skiff::yaml::ScalarStyle;
 
 // YAML 1.1 booleans go-yaml v3 still quotes for older readers (resolve.go isOldBool).
 bool is_old_bool(const std::string& s) {
@@ -26,8 +26,8 @@ bool is_old_bool(const std::string& s) {
 
 // encoder.stringv.
 EmitNode string_node(std::string s) {
-  yaml::Resolved r = yaml::resolve_plain(s);
-  bool can_use_plain = r.tag == yaml::ResolvedTag::kStr && !yaml::is_base60_float(s) && !is_old_bool(s);
+  skiff::yaml::Resolved r = skiff::yaml::resolve_plain(s);
+  bool can_use_plain = r.tag == skiff::yaml::ResolvedTag::kStr && !skiff::yaml::is_base60_float(s) && !is_old_bool(s);
   ScalarStyle style = s.find('\n') != std::string::npos ? ScalarStyle::kLiteral
                       : can_use_plain                   ? ScalarStyle::kPlain
                                                         : ScalarStyle::kDoubleQuoted;
@@ -65,7 +65,7 @@ Result<EmitNode> node_of(const Value& in) {
     std::vector<const std::pair<const std::string, Value>*> entries;
     for (const auto& e : v.map_entries()) entries.push_back(&e);
     std::stable_sort(entries.begin(), entries.end(),
-                     [](const auto* a, const auto* b) { return yaml::natural_key_less(a->first, b->first); });
+                     [](const auto* a, const auto* b) { return skiff::yaml::natural_key_less(a->first, b->first); });
     EmitNode node = EmitNode::mapping();
     for (const auto* e : entries) {
       SKIFF_ASSIGN_OR_RETURN(EmitNode child, node_of(e->second));
@@ -81,11 +81,11 @@ Result<EmitNode> node_of(const Value& in) {
 
 Result<std::string> to_yaml_pretty(const tmpl::Value& v) {
   SKIFF_ASSIGN_OR_RETURN(EmitNode root, node_of(v));
-  yaml::EmitterOptions options;
+  skiff::yaml::EmitterOptions options;
   options.best_indent = 2;
   options.best_width = -1;
   options.go_yaml_v3 = true;
-  return yaml::emit_document(root, options);
+  return skiff::yaml::emit_document(root, options);
 }
 
 }  // namespace skiff::chart::funcs

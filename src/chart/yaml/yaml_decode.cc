@@ -8,28 +8,17 @@
 #include "chart/template/go_strconv.h"
 #include "chart/yaml/go_json.h"
 #include "chart/yaml/go_yaml.h"
-#include "chart/yaml/yaml_parser.h"
-#include "chart/yaml/yaml_resolve.h"
+#include "util/yaml_parser.h"
+#include "util/yaml_resolve.h"
 #include "util/encoding.h"
 
 namespace skiff::chart::yaml {
+
+// The YAML reader and writer live in util; this file adds helm's Value conversions.
+using namespace skiff::yaml;  // NOLINT(google-build-using-namespace)
 namespace {
 
 using tmpl::Value;
-
-constexpr std::string_view kTagPrefix = "tag:yaml.org,2002:";
-
-std::string short_tag(std::string_view tag) {
-  if (tag.substr(0, kTagPrefix.size()) == kTagPrefix) return "!!" + std::string(tag.substr(kTagPrefix.size()));
-  return std::string(tag);
-}
-
-// A decoded scalar before the JSON step: go-yaml's resolved Go value.
-struct GoScalar {
-  ResolvedTag tag = ResolvedTag::kStr;
-  Resolved resolved;
-  std::string text;  // strings (and timestamps, kept as their text)
-};
 
 class Decoder {
  public:
@@ -44,7 +33,7 @@ class Decoder {
       case YamlNode::Kind::kAlias:
         return decode_alias(n, [&](const YamlNode* target) { return decode(target); });
       case YamlNode::Kind::kScalar: {
-        SKIFF_ASSIGN_OR_RETURN(GoScalar s, scalar(n));
+        SKIFF_ASSIGN_OR_RETURN(DecodedScalar s, decode_scalar(*n));
         return json_value(s);
       }
       case YamlNode::Kind::kSequence: {
@@ -85,69 +74,8 @@ class Decoder {
     return result;
   }
 
-  // decoder.scalar + resolve(tag, value).
-  static Result<GoScalar> scalar(const YamlNode* n) {
-    GoScalar s;
-    if (n->tag.empty() && !n->implicit) {
-      s.text = n->value;
-      return s;
-    }
-    std::string tag = n->tag;
-    static const std::set<std::string, std::less<>> kResolvable = {
-        "", "tag:yaml.org,2002:str", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
-        "tag:yaml.org,2002:float", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"};
-    if (tag == "tag:yaml.org,2002:binary") {
-      auto data = base64_decode(n->value);
-      if (!data) return Error::invalid("yaml: !!binary value contains invalid base64 data");
-      s.text = *data;
-      return s;
-    }
-    if (kResolvable.count(tag) == 0) {  // unknown tags decode as the plain text
-      s.text = n->value;
-      return s;
-    }
-    if (tag == "tag:yaml.org,2002:str") {
-      s.text = n->value;
-      return s;
-    }
-    // Only untagged or !!timestamp scalars are tried as timestamps.
-    Resolved r = resolve_plain(n->value, tag.empty() || tag == "tag:yaml.org,2002:timestamp");
-    if (!tag.empty()) {
-      std::string want = short_tag(tag);
-      std::string got = tag_name(r.tag);
-      if (want != got) {
-        if (want == "!!float" && r.tag == ResolvedTag::kInt) {
-          r.tag = ResolvedTag::kFloat;
-          r.floating = r.is_unsigned ? static_cast<double>(r.uint) : static_cast<double>(r.integer);
-        } else {
-          return Error::invalid("yaml: cannot decode " + got + " `" + n->value + "` as a " + want);
-        }
-      }
-    }
-    s.tag = r.tag;
-    s.resolved = r;
-    if (r.tag == ResolvedTag::kStr || r.tag == ResolvedTag::kTimestamp || r.tag == ResolvedTag::kMerge) {
-      s.tag = ResolvedTag::kStr;
-      s.text = n->value;
-    }
-    return s;
-  }
-
-  static std::string tag_name(ResolvedTag t) {
-    switch (t) {
-      case ResolvedTag::kStr: return "!!str";
-      case ResolvedTag::kBool: return "!!bool";
-      case ResolvedTag::kInt: return "!!int";
-      case ResolvedTag::kFloat: return "!!float";
-      case ResolvedTag::kNull: return "!!null";
-      case ResolvedTag::kTimestamp: return "!!timestamp";
-      case ResolvedTag::kMerge: return "!!merge";
-    }
-    return "!!str";
-  }
-
   // The JSON round trip of a decoded scalar.
-  static Result<Value> json_value(const GoScalar& s) {
+  static Result<Value> json_value(const DecodedScalar& s) {
     switch (s.tag) {
       case ResolvedTag::kBool:
         return Value::boolean(s.resolved.boolean);
@@ -192,9 +120,9 @@ class Decoder {
       }
       return out + "}";
     }
-    auto decoded = scalar(n);
+    auto decoded = decode_scalar(*n);
     if (!decoded.ok()) return "<nil>";
-    const GoScalar& sc = *decoded;
+    const DecodedScalar& sc = *decoded;
     switch (sc.tag) {
       case ResolvedTag::kBool: return sc.resolved.boolean ? "true" : "false";
       case ResolvedTag::kInt:
@@ -216,7 +144,7 @@ class Decoder {
                             (n->kind == YamlNode::Kind::kMapping ? "map[interface {}]interface {}{...}"
                                                                  : "[]interface {}{...}"));
     }
-    SKIFF_ASSIGN_OR_RETURN(GoScalar s, scalar(n));
+    SKIFF_ASSIGN_OR_RETURN(DecodedScalar s, decode_scalar(*n));
     switch (s.tag) {
       case ResolvedTag::kBool:
         return std::string(s.resolved.boolean ? "true" : "false");
@@ -249,14 +177,9 @@ class Decoder {
     return out;
   }
 
-  static bool is_merge_key(const YamlNode* n) {
-    return n->kind == YamlNode::Kind::kScalar && n->value == "<<" &&
-           (n->implicit || n->tag == "tag:yaml.org,2002:merge");
-  }
-
   Status mapping(const YamlNode* n, tmpl::ValueMap& out) {
     for (size_t i = 0; i + 1 < n->children.size(); i += 2) {
-      if (is_merge_key(n->children[i])) {
+      if (is_merge_key(*n->children[i])) {
         SKIFF_TRY(merge(n->children[i + 1], out));
         continue;
       }

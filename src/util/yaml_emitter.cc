@@ -1,11 +1,12 @@
-#include "chart/yaml/yaml_emitter.h"
+#include "util/yaml_emitter.h"
 
 #include <cstdint>
 #include <string_view>
 
-#include "chart/yaml/yaml_chars.h"
+#include "util/yaml_chars.h"
+#include "util/yaml_resolve.h"
 
-namespace skiff::chart::yaml {
+namespace skiff::yaml {
 namespace {
 
 // What a scalar's characters allow (libyaml's yaml_emitter_analyze_scalar).
@@ -582,4 +583,18 @@ std::string emit_document(const EmitNode& root, const EmitterOptions& options) {
   return Emitter(options).run(root);
 }
 
-}  // namespace skiff::chart::yaml
+EmitNode go_yaml_string(std::string s) {
+  ScalarStyle style;
+  Resolved r = resolve_plain(s);
+  bool can_use_plain = r.tag == ResolvedTag::kStr && !is_base60_float(s);
+  if (s.find('\n') != std::string::npos) {
+    style = ScalarStyle::kLiteral;
+  } else if (can_use_plain) {
+    style = ScalarStyle::kPlain;
+  } else {
+    style = ScalarStyle::kDoubleQuoted;
+  }
+  return EmitNode::scalar(std::move(s), style);
+}
+
+}  // namespace skiff::yaml

@@ -1,6 +1,6 @@
-#include "chart/yaml/yaml_parser.h"
+#include "util/yaml_parser.h"
 
-namespace skiff::chart::yaml {
+namespace skiff::yaml {
 
 std::string format_yaml_problem(const YamlProblem& p) {
   size_t line = 0;
@@ -435,4 +435,4 @@ Result<const YamlNode*> YamlStream::parse_flow_mapping(YamlNode* node) {
   return static_cast<const YamlNode*>(node);
 }
 
-}  // namespace skiff::chart::yaml
+}  // namespace skiff::yaml

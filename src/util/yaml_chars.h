@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace skiff::chart::yaml {
+namespace skiff::yaml {
 
 inline uint8_t at(std::string_view s, size_t i) { return i < s.size() ? static_cast<uint8_t>(s[i]) : 0; }
 
@@ -65,4 +65,4 @@ inline bool is_breakz(std::string_view s, size_t i) { return is_break(s, i) || i
 inline bool is_spacez(std::string_view s, size_t i) { return is_space(s, i) || is_breakz(s, i); }
 inline bool is_blankz(std::string_view s, size_t i) { return is_blank(s, i) || is_breakz(s, i); }
 
-}  // namespace skiff::chart::yaml
+}  // namespace skiff::yaml

@@ -9,9 +9,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "chart/yaml/yaml_emitter.h"
+#include "util/yaml_emitter.h"
 
-namespace skiff::chart::yaml {
+namespace skiff::yaml {
 
 struct Mark {
   size_t index = 0;  // in characters
@@ -148,4 +148,4 @@ class Scanner {
   int flow_level_ = 0;
 };
 
-}  // namespace skiff::chart::yaml
+}  // namespace skiff::yaml

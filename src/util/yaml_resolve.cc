@@ -1,17 +1,15 @@
-#include "chart/yaml/yaml_resolve.h"
+#include "util/yaml_resolve.h"
 
 #include <cmath>
 #include <limits>
 #include <string>
 
-#include "chart/template/go_strconv.h"
+#include "util/encoding.h"
+#include "util/go_strconv.h"
 
-namespace skiff::chart::yaml {
+namespace skiff::yaml {
 namespace {
 
-using tmpl::go_parse_float;
-using tmpl::go_parse_int;
-using tmpl::go_parse_uint;
 
 bool lookup_special(std::string_view s, Resolved* r) {
   auto any_of = [&](std::initializer_list<std::string_view> words) {
@@ -277,4 +275,143 @@ bool is_yaml_timestamp(std::string_view s) {
   return false;
 }
 
-}  // namespace skiff::chart::yaml
+namespace {
+
+// unicode.IsDigit: ASCII and the common decimal-digit blocks.
+bool go_is_digit(int32_t r) {
+  if (r < 0x80) return r >= '0' && r <= '9';
+  return (r >= 0x660 && r <= 0x669) || (r >= 0x6F0 && r <= 0x6F9) || (r >= 0x966 && r <= 0x96F) ||
+         (r >= 0xFF10 && r <= 0xFF19);
+}
+
+// unicode.IsLetter, approximated outside Latin-1: scripts count as letters, the
+// punctuation, symbol, emoji and private-use blocks do not.
+bool go_is_letter(int32_t r) {
+  if (r < 0x80) return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z');
+  if (r < 0x100) return r == 0xAA || r == 0xB5 || r == 0xBA || (r >= 0xC0 && r != 0xD7 && r != 0xF7);
+  if (go_is_digit(r)) return false;
+  if (r >= 0x2000 && r <= 0x2BFF) return false;   // punctuation, symbols, arrows, box drawing
+  if (r >= 0x3000 && r <= 0x303F) return false;   // CJK punctuation
+  if (r >= 0xE000 && r <= 0xF8FF) return false;   // private use
+  if (r >= 0xFE00 && r <= 0xFE6F) return false;   // variation selectors, small forms
+  if (r >= 0xFF00 && r <= 0xFF20) return false;   // fullwidth punctuation
+  if (r >= 0xFFF0 && r <= 0xFFFF) return false;   // specials
+  if (r == 0xFEFF || r == 0x85 || r == 0xAD) return false;  // format characters
+  if (r >= 0x1F000 && r <= 0x1FAFF) return false; // emoji and pictographs
+  if (r >= 0x300 && r <= 0x36F) return false;     // combining marks
+  return true;
+}
+
+}  // namespace
+
+// go-yaml v2 sorter.go keyList.Less for two string keys: letters sort before other
+// characters, runs of digits compare by numeric value (int64 arithmetic, wrapping as Go's does).
+bool natural_key_less(std::string_view a, std::string_view b) {
+  std::vector<int32_t> ar, br;
+  for (size_t i = 0; i < a.size();) {
+    int w = 1;
+    ar.push_back(decode_rune(a.substr(i), &w));
+    i += w;
+  }
+  for (size_t i = 0; i < b.size();) {
+    int w = 1;
+    br.push_back(decode_rune(b.substr(i), &w));
+    i += w;
+  }
+  for (size_t i = 0; i < ar.size() && i < br.size(); ++i) {
+    if (ar[i] == br[i]) continue;
+    bool al = go_is_letter(ar[i]);
+    bool bl = go_is_letter(br[i]);
+    if (al && bl) return ar[i] < br[i];
+    if (al || bl) return bl;
+    uint64_t an = 0, bn = 0;
+    if (ar[i] == '0' || br[i] == '0') {
+      for (size_t j = i; j-- > 0 && go_is_digit(ar[j]);) {
+        if (ar[j] != '0') {
+          an = 1;
+          bn = 1;
+          break;
+        }
+      }
+    }
+    size_t ai = i, bi = i;
+    for (; ai < ar.size() && go_is_digit(ar[ai]); ++ai) an = an * 10 + static_cast<uint64_t>(ar[ai] - '0');
+    for (; bi < br.size() && go_is_digit(br[bi]); ++bi) bn = bn * 10 + static_cast<uint64_t>(br[bi] - '0');
+    if (an != bn) return static_cast<int64_t>(an) < static_cast<int64_t>(bn);
+    if (ai != bi) return ai < bi;
+    return ar[i] < br[i];
+  }
+  return ar.size() < br.size();
+}
+
+namespace {
+
+constexpr std::string_view kTagPrefix = "tag:yaml.org,2002:";
+
+std::string short_tag(std::string_view tag) {
+  if (tag.substr(0, kTagPrefix.size()) == kTagPrefix) return "!!" + std::string(tag.substr(kTagPrefix.size()));
+  return std::string(tag);
+}
+
+std::string tag_name(ResolvedTag t) {
+  switch (t) {
+    case ResolvedTag::kStr: return "!!str";
+    case ResolvedTag::kBool: return "!!bool";
+    case ResolvedTag::kInt: return "!!int";
+    case ResolvedTag::kFloat: return "!!float";
+    case ResolvedTag::kNull: return "!!null";
+    case ResolvedTag::kTimestamp: return "!!timestamp";
+    case ResolvedTag::kMerge: return "!!merge";
+  }
+  return "!!str";
+}
+
+bool is_resolvable_tag(std::string_view tag) {
+  for (std::string_view t : {"", "tag:yaml.org,2002:str", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+                             "tag:yaml.org,2002:float", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"})
+    if (tag == t) return true;
+  return false;
+}
+
+}  // namespace
+
+// decoder.scalar + resolve(tag, value).
+Result<DecodedScalar> decode_scalar(const YamlNode& n) {
+  DecodedScalar s;
+  const std::string& tag = n.tag;
+  if (tag == "tag:yaml.org,2002:binary") {
+    auto data = base64_decode(n.value);
+    if (!data) return Error::invalid("yaml: !!binary value contains invalid base64 data");
+    s.text = *data;
+    return s;
+  }
+  if ((tag.empty() && !n.implicit) || tag == "tag:yaml.org,2002:str" || !is_resolvable_tag(tag)) {
+    s.text = n.value;  // quoted, !!str, or an unknown tag: the text as it is
+    return s;
+  }
+  // Only untagged or !!timestamp scalars are tried as timestamps.
+  Resolved r = resolve_plain(n.value, tag.empty() || tag == "tag:yaml.org,2002:timestamp");
+  if (!tag.empty()) {
+    std::string want = short_tag(tag);
+    std::string got = tag_name(r.tag);
+    if (want != got) {
+      if (want != "!!float" || r.tag != ResolvedTag::kInt)
+        return Error::invalid("yaml: cannot decode " + got + " `" + n.value + "` as a " + want);
+      r.tag = ResolvedTag::kFloat;
+      r.floating = r.is_unsigned ? static_cast<double>(r.uint) : static_cast<double>(r.integer);
+    }
+  }
+  s.tag = r.tag;
+  s.resolved = r;
+  if (r.tag == ResolvedTag::kStr || r.tag == ResolvedTag::kTimestamp || r.tag == ResolvedTag::kMerge) {
+    s.tag = ResolvedTag::kStr;
+    s.text = n.value;
+  }
+  return s;
+}
+
+bool is_merge_key(const YamlNode& n) {
+  return n.kind == YamlNode::Kind::kScalar && n.value == "<<" && (n.implicit || n.tag == "tag:yaml.org,2002:merge");
+}
+
+}  // namespace skiff::yaml

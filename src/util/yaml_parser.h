@@ -7,10 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "chart/yaml/yaml_scanner.h"
+#include "util/yaml_scanner.h"
 #include "util/result.h"
 
-namespace skiff::chart::yaml {
+namespace skiff::yaml {
 
 struct YamlNode {
   enum class Kind { kScalar, kMapping, kSequence, kAlias };
@@ -58,4 +58,4 @@ class YamlStream {
 // go-yaml's rendering of a libyaml problem: "yaml: line N: <problem>".
 std::string format_yaml_problem(const YamlProblem& p);
 
-}  // namespace skiff::chart::yaml
+}  // namespace skiff::yaml

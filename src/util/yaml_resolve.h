@@ -4,9 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
-namespace skiff::chart::yaml {
+#include "util/result.h"
+#include "util/yaml_parser.h"
+
+namespace skiff::yaml {
 
 enum class ResolvedTag { kStr, kBool, kInt, kFloat, kNull, kTimestamp, kMerge };
 
@@ -33,4 +37,17 @@ bool natural_key_less(std::string_view a, std::string_view b);
 // One of the timestamp layouts go-yaml v2 recognises (time.Parse semantics).
 bool is_yaml_timestamp(std::string_view s);
 
-}  // namespace skiff::chart::yaml
+// go-yaml v2's decoding of a scalar node: an explicit tag checked against the text, or the
+// implicit type of a plain scalar. Strings (quoted, !!str, unknown tags, timestamps, and
+// !!binary, base64-decoded) come back as kStr with their text.
+struct DecodedScalar {
+  ResolvedTag tag = ResolvedTag::kStr;
+  Resolved resolved;
+  std::string text;
+};
+Result<DecodedScalar> decode_scalar(const YamlNode& n);
+
+// "<<" as a plain or !!merge-tagged mapping key.
+bool is_merge_key(const YamlNode& n);
+
+}  // namespace skiff::yaml

@@ -1,4 +1,4 @@
-#include "chart/template/go_strconv.h"
+#include "util/go_strconv.h"
 
 #include <cerrno>
 #include <charconv>
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <cwctype>
 
-namespace skiff::chart::tmpl {
+namespace skiff {
 
 int32_t decode_rune(std::string_view s, int* width) {
   *width = 1;
@@ -564,4 +564,4 @@ std::string go_format_float(double v, char fmt, int prec, int bits) {
   }
 }
 
-}  // namespace skiff::chart::tmpl
+}  // namespace skiff

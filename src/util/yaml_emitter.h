@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace skiff::chart::yaml {
+namespace skiff::yaml {
 
 enum class ScalarStyle { kPlain, kSingleQuoted, kDoubleQuoted, kLiteral, kFolded };
 
@@ -36,6 +36,10 @@ struct EmitNode {
   }
 };
 
+// A string scalar in the style go-yaml v2's encoder asks for: plain unless it would read back as
+// another type (then double-quoted), a literal block when it spans lines.
+EmitNode go_yaml_string(std::string s);
+
 struct EmitterOptions {
   int best_indent = 2;
   int best_width = 80;
@@ -47,4 +51,4 @@ struct EmitterOptions {
 // One implicit document ("---" not written, no "..." at the end), ending in a newline.
 std::string emit_document(const EmitNode& root, const EmitterOptions& options = {});
 
-}  // namespace skiff::chart::yaml
+}  // namespace skiff::yaml

@@ -1,10 +1,10 @@
-#include "chart/yaml/yaml_scanner.h"
+#include "util/yaml_scanner.h"
 
 #include <string>
 
-#include "chart/yaml/yaml_chars.h"
+#include "util/yaml_chars.h"
 
-namespace skiff::chart::yaml {
+namespace skiff::yaml {
 namespace {
 
 constexpr int kMaxFlowLevel = 10000;
@@ -939,4 +939,4 @@ bool Scanner::scan_plain_scalar(Token* token) {
   return true;
 }
 
-}  // namespace skiff::chart::yaml
+}  // namespace skiff::yaml
