@@ -1,60 +1,14 @@
 #include "agent/cri/downward_api.h"
 
-#include <cstdio>
 #include <map>
 
 #include "api/quantity.h"
+#include "util/go_strconv.h"
 
 namespace skiff::agent::cri {
 namespace {
 
 Error config_error(std::string message) { return Error(400, "CreateContainerConfigError", std::move(message)); }
-
-// The length of the valid UTF-8 sequence starting at text[i], or 0.
-size_t utf8_sequence_length(const std::string& text, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char lead = byte(i);
-  size_t length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead <= 0xDF ? 2 : 0;
-  if (length == 0 || i + length > text.size()) return 0;
-  for (size_t k = 1; k < length; ++k)
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  return length;
-}
-
-// Go's strconv.Quote for the text of labels and annotations: printable UTF-8 stays, control bytes
-// and invalid UTF-8 are escaped.
-std::string go_quote(const std::string& text) {
-  std::string out = "\"";
-  char hex[8];
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    switch (c) {
-      case '"': out += "\\\""; continue;
-      case '\\': out += "\\\\"; continue;
-      case '\a': out += "\\a"; continue;
-      case '\b': out += "\\b"; continue;
-      case '\f': out += "\\f"; continue;
-      case '\n': out += "\\n"; continue;
-      case '\r': out += "\\r"; continue;
-      case '\t': out += "\\t"; continue;
-      case '\v': out += "\\v"; continue;
-      default: break;
-    }
-    if (c < 0x20 || c == 0x7F) {
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
-      out += hex;
-    } else if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else if (size_t length = utf8_sequence_length(text, i)) {
-      out.append(text, i, length);
-      i += length - 1;
-    } else {
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
-      out += hex;
-    }
-  }
-  return out + "\"";
-}
 
 const Json& metadata_map(const Json& pod, const char* name) {
   static const Json empty = Json::object();
