@@ -29,6 +29,18 @@ Result<Json> float_json(double f) {
   return Json(f);
 }
 
+// encoding/json writes invalid UTF-8 (from !!binary) as U+FFFD, byte by byte.
+std::string json_text(const std::string& s) {
+  if (valid_utf8(s)) return s;
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    int width = 1;
+    append_rune(out, decode_rune(std::string_view(s).substr(i), &width));
+    i += static_cast<size_t>(width);
+  }
+  return out;
+}
+
 Result<Json> scalar_json(const DecodedScalar& s) {
   switch (s.tag) {
     case ResolvedTag::kBool: return Json(s.resolved.boolean);
@@ -36,7 +48,7 @@ Result<Json> scalar_json(const DecodedScalar& s) {
       return s.resolved.is_unsigned ? Json(s.resolved.uint) : Json(s.resolved.integer);
     case ResolvedTag::kFloat: return float_json(s.resolved.floating);
     case ResolvedTag::kNull: return Json(nullptr);
-    default: return Json(s.text);
+    default: return Json(json_text(s.text));
   }
 }
 
@@ -118,7 +130,7 @@ class JsonDecoder {
         return go_format_float(f, 'g', -1, 32);
       }
       case ResolvedTag::kNull: return conversion_error("yaml: a map key may not be null");
-      default: return s.text;
+      default: return json_text(s.text);
     }
   }
 

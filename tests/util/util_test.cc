@@ -87,6 +87,13 @@ TEST(Yaml, ErrorsReadLikeGoYaml) {
   ASSERT_FALSE(alias.ok());
 }
 
+TEST(Yaml, BinaryThatIsNotUtf8BecomesReplacementCharactersAsInJson) {
+  auto r = parse_yaml("a: !!binary /w==\n");  // one byte, 0xFF
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)["a"], "\xEF\xBF\xBD");
+  EXPECT_NO_THROW((void)r->dump());
+}
+
 TEST(Yaml, MergeKeysAndAnchors) {
   auto r = parse_yaml("base: &b {p: 1, q: 2}\nderived:\n  <<: *b\n  q: 3\ny: n\n");
   ASSERT_TRUE(r.ok()) << r.error().message;
