@@ -1,6 +1,8 @@
 // Parsing and structural checks of CRD schemas (apiextensions-apiserver pkg/apiserver/schema).
 #include "api/crd_schema.h"
 
+#include <re2/re2.h>
+
 #include <cmath>
 #include <set>
 
@@ -103,12 +105,14 @@ class Parser {
     s.description = str("description");
     s.pattern = str("pattern");
     if (!s.pattern.empty()) {
-      try {
-        s.pattern_regex.emplace(s.pattern, std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
+      RE2::Options options;
+      options.set_log_errors(false);
+      auto regex = std::make_shared<const RE2>(s.pattern, options);
+      if (regex->ok())
+        s.pattern_regex = std::move(regex);
+      else
         errs_.invalid(path_child(path, "pattern"), s.pattern,
-                      std::string("must be a valid regular expression, but isn't: ") + e.what());
-      }
+                      "must be a valid regular expression, but isn't: error parsing regexp: " + regex->error());
     }
     if (j.contains("default")) s.default_value = j["default"];
     if (auto it = j.find("enum"); it != j.end() && it->is_array()) s.enum_values.assign(it->begin(), it->end());

@@ -6,12 +6,15 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "api/field_errors.h"
 #include "util/json.h"
+
+namespace re2 {
+class RE2;
+}
 
 namespace skiff::api {
 
@@ -30,7 +33,7 @@ struct StructuralSchema {
   bool exclusive_minimum = false, exclusive_maximum = false;
   std::optional<int64_t> min_length, max_length, min_items, max_items, min_properties, max_properties;
   std::string pattern;
-  std::optional<std::regex> pattern_regex;
+  std::shared_ptr<const re2::RE2> pattern_regex;  // Go regexp syntax (RE2), as Kubernetes uses
   bool unique_items = false;
   bool nullable = false;
   bool int_or_string = false;

@@ -1,6 +1,8 @@
 // What the API server does with a custom resource's body: pruning, defaulting and validation
 // against the CRD's structural schema (apiextensions-apiserver's pruning and defaulting
 // packages, kube-openapi's validator for the messages).
+#include <re2/re2.h>
+
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -209,7 +211,7 @@ class Validator {
     if (s.max_length && static_cast<int64_t>(len) > *s.max_length) errs_.add(field_too_long(path, *s.max_length));
     if (s.min_length && static_cast<int64_t>(len) < *s.min_length)
       errs_.invalid(path, v, name + " in body should be at least " + std::to_string(*s.min_length) + " chars long");
-    if (s.pattern_regex && !std::regex_search(str, *s.pattern_regex))
+    if (s.pattern_regex && !RE2::PartialMatch(str, *s.pattern_regex))
       errs_.invalid(path, v, name + " in body should match '" + s.pattern + "'");
     if (!s.format.empty() && !format_ok(s.format, str))
       errs_.invalid(path, v, name + " in body must be of type " + s.format + ": " + go_quote(str));

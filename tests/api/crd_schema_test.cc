@@ -105,6 +105,28 @@ TEST(CrdSchemaParse, InvalidDefaultIsRejected) {
   EXPECT_EQ(errs.causes()[0].field, "s.properties[n].default");
 }
 
+TEST(CrdSchemaParse, PatternsAreGoRegularExpressions) {
+  auto parse = [](const char* pattern, FieldErrors& errs) {
+    Json schema = {{"type", "object"}, {"properties", {{"s", {{"type", "string"}, {"pattern", pattern}}}}}};
+    return parse_structural_schema(schema, "s", errs);
+  };
+  FieldErrors ok;
+  auto s = parse("(?i)^ab\\pL$", ok);  // inline flags and Unicode classes: Go syntax, not ECMAScript
+  ASSERT_TRUE(ok.empty());
+  FieldErrors errs;
+  validate_custom_resource(*s, Json{{"s", "ABé"}}, errs);
+  EXPECT_TRUE(errs.empty());
+  validate_custom_resource(*s, Json{{"s", "AB1"}}, errs);
+  EXPECT_EQ(errs.causes().size(), 1u);
+  for (const char* bad : {"(", "a(?=b)"}) {  // unbalanced; lookahead, which Go's regexp lacks
+    FieldErrors rejected;
+    parse(bad, rejected);
+    ASSERT_EQ(rejected.causes().size(), 1u) << bad;
+    EXPECT_EQ(rejected.causes()[0].field, "s.properties[s].pattern");
+    EXPECT_NE(rejected.causes()[0].message.find("must be a valid regular expression"), std::string::npos);
+  }
+}
+
 TEST(CrdValues, ValidObjectHasNoProblems) {
   EXPECT_TRUE(problems(cr({{"image", "nginx:1.25"}, {"replicas", 3}, {"port", "http"}, {"note", nullptr}})).empty());
 }
