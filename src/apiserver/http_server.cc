@@ -8,11 +8,17 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
+#include <fstream>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <thread>
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -259,21 +265,10 @@ class Server final : public HttpServer {
 
  private:
   Status configure_tls() {
-    beast::error_code ec;
     ssl_ctx_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                          ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    ssl_ctx_.use_certificate_chain_file(options_.tls_files.cert_file, ec);
-    if (ec) return Error::internal("loading " + options_.tls_files.cert_file + ": " + ec.message());
-    ssl_ctx_.use_private_key_file(options_.tls_files.key_file, ssl::context::pem, ec);
-    if (ec) return Error::internal("loading " + options_.tls_files.key_file + ": " + ec.message());
-    if (!options_.tls_files.client_ca_file.empty()) {
-      ssl_ctx_.load_verify_file(options_.tls_files.client_ca_file, ec);
-      if (ec) return Error::internal("loading " + options_.tls_files.client_ca_file + ": " + ec.message());
-      // Ask for a certificate but let unauthenticated clients through (health checks, 401 later).
-      SSL_CTX_set_verify(ssl_ctx_.native_handle(), SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
-      STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(options_.tls_files.client_ca_file.c_str());
-      if (names) SSL_CTX_set_client_CA_list(ssl_ctx_.native_handle(), names);
-    }
+    SKIFF_TRY(load_serving_certificate());
+    SKIFF_TRY(load_client_ca());
     SSL_CTX_set_alpn_select_cb(
         ssl_ctx_.native_handle(),
         [](SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in, unsigned inlen, void*) {
@@ -288,6 +283,53 @@ class Server final : public HttpServer {
         },
         nullptr);
     return ok_status();
+  }
+
+  Status load_serving_certificate() {
+    const TlsFiles& f = options_.tls_files;
+    beast::error_code ec;
+    if (!f.cert_pem.empty()) ssl_ctx_.use_certificate_chain(net::buffer(f.cert_pem), ec);
+    else ssl_ctx_.use_certificate_chain_file(f.cert_file, ec);
+    if (ec) return Error::internal("loading the serving certificate " + f.cert_file + ": " + ec.message());
+    if (!f.key_pem.empty()) ssl_ctx_.use_private_key(net::buffer(f.key_pem), ssl::context::pem, ec);
+    else ssl_ctx_.use_private_key_file(f.key_file, ssl::context::pem, ec);
+    if (ec) return Error::internal("loading the serving key " + f.key_file + ": " + ec.message());
+    return ok_status();
+  }
+
+  Status load_client_ca() {
+    const TlsFiles& f = options_.tls_files;
+    if (f.client_ca_file.empty() && f.client_ca_pem.empty()) return ok_status();
+    std::string pem = f.client_ca_pem;
+    if (pem.empty()) {
+      auto text = read_text_file(f.client_ca_file);
+      if (!text.ok()) return Error::internal("loading " + f.client_ca_file + ": " + text.error().message);
+      pem = std::move(*text);
+    }
+    SSL_CTX* ctx = ssl_ctx_.native_handle();
+    X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    int loaded = 0;
+    while (X509* ca = bio ? PEM_read_bio_X509(bio, nullptr, nullptr, nullptr) : nullptr) {
+      if (X509_STORE_add_cert(store, ca) == 1) ++loaded;
+      SSL_CTX_add_client_CA(ctx, ca);  // named in the handshake, so clients pick the right certificate
+      X509_free(ca);
+    }
+    BIO_free(bio);
+    ERR_clear_error();
+    if (loaded == 0)
+      return Error::internal("no CA certificate in " + (f.client_ca_file.empty() ? "the client CA" : f.client_ca_file));
+    // Ask for a certificate but let unauthenticated clients through (health checks, 401 later).
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+    return ok_status();
+  }
+
+  static Result<std::string> read_text_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error::not_found(std::strerror(errno));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
   }
 
   void accept_loop() {

@@ -15,6 +15,11 @@ struct TlsFiles {
   std::string cert_file;
   std::string key_file;
   std::string client_ca_file;  // client certificates signed by this CA authenticate (CN=user, O=groups)
+  // Or the PEM text itself (a node agent's self-signed certificate and the CA from its kubeconfig);
+  // a non-empty text wins over its file.
+  std::string cert_pem{};
+  std::string key_pem{};
+  std::string client_ca_pem{};
 };
 
 struct HttpServerOptions {

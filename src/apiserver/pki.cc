@@ -57,6 +57,7 @@ constexpr const char* kCaName = "skiff-ca";
 constexpr const char* kServerName = "skiff-apiserver";
 constexpr const char* kAdminUser = "admin";
 constexpr const char* kAdminGroup = "system:masters";
+constexpr std::chrono::seconds kOneYear{365L * 24 * 3600};
 
 // Drains the thread's OpenSSL error queue into the message.
 Error openssl_error(std::string what) {
@@ -175,6 +176,17 @@ struct SubjectAltNames {
   std::set<std::string> ips;  // binary, 4 or 16 bytes
 };
 
+void add_hosts(SubjectAltNames& names, const std::vector<std::string>& hosts) {
+  for (const std::string& host : hosts) {
+    if (host.empty()) continue;
+    if (auto ip = parse_ip(host)) {
+      names.ips.insert(*ip);
+    } else {
+      names.dns.insert(lower(host));
+    }
+  }
+}
+
 SubjectAltNames required_server_names(const std::vector<std::string>& hosts) {
   SubjectAltNames names;
   for (const char* dns : {"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
@@ -185,14 +197,7 @@ SubjectAltNames required_server_names(const std::vector<std::string>& hosts) {
   if (::gethostname(hostname, sizeof hostname - 1) == 0 && hostname[0] != '\0') names.dns.insert(lower(hostname));
   names.ips.insert(*parse_ip("127.0.0.1"));
   names.ips.insert(*parse_ip("::1"));
-  for (const std::string& host : hosts) {
-    if (host.empty()) continue;
-    if (auto ip = parse_ip(host)) {
-      names.ips.insert(*ip);
-    } else {
-      names.dns.insert(lower(host));
-    }
-  }
+  add_hosts(names, hosts);
   return names;
 }
 
@@ -423,11 +428,32 @@ Status ensure_leaf(const CertificateAuthority& ca, const CertificateSpec& spec, 
   return write_pair(pair, cert_path, key_path);
 }
 
+// A client certificate for `user` in `group`, kept while it still names both.
+Status ensure_client_leaf(const CertificateAuthority& ca, const std::string& user, const std::string& group,
+                          const std::string& cert_path, const std::string& key_path) {
+  CertificateSpec spec;
+  spec.common_name = user;
+  spec.organizations = {group};
+  spec.extended_key_usage = "clientAuth";
+  return ensure_leaf(ca, spec, cert_path, key_path, [&](const X509* cert) {
+    auto id = identity_from_peer_cert(cert);
+    return id.ok() && id->user == user && std::find(id->groups.begin(), id->groups.end(), group) != id->groups.end();
+  });
+}
+
+Result<IssuedCertificate> to_pem(const KeyPair& pair) {
+  SKIFF_ASSIGN_OR_RETURN(std::string cert_pem, cert_to_pem(pair.cert.get()));
+  SKIFF_ASSIGN_OR_RETURN(std::string key_pem, key_to_pem(pair.key.get()));
+  return IssuedCertificate{std::move(cert_pem), std::move(key_pem)};
+}
+
 }  // namespace
 
 PkiFiles PkiFiles::in(const std::string& data_dir) {
   auto file = [&](const char* name) { return (std::filesystem::path(data_dir) / name).string(); };
-  return {file("ca.crt"), file("ca.key"), file("server.crt"), file("server.key"), file("admin.crt"), file("admin.key")};
+  return {file("ca.crt"),    file("ca.key"),    file("server.crt"),
+          file("server.key"), file("admin.crt"), file("admin.key"),
+          file("apiserver-kubelet-client.crt"), file("apiserver-kubelet-client.key")};
 }
 
 Status ensure_server_pki(const std::string& data_dir, const std::vector<std::string>& hosts) {
@@ -445,15 +471,8 @@ Status ensure_server_pki(const std::string& data_dir, const std::vector<std::str
   SKIFF_TRY(ensure_leaf(ca, server, files.server_cert, files.server_key,
                         [&](const X509* cert) { return covers(names_in(cert), server.alt_names); }));
 
-  CertificateSpec admin;
-  admin.common_name = kAdminUser;
-  admin.organizations = {kAdminGroup};
-  admin.extended_key_usage = "clientAuth";
-  return ensure_leaf(ca, admin, files.admin_cert, files.admin_key, [](const X509* cert) {
-    auto id = identity_from_peer_cert(cert);
-    return id.ok() && id->user == kAdminUser &&
-           std::find(id->groups.begin(), id->groups.end(), kAdminGroup) != id->groups.end();
-  });
+  SKIFF_TRY(ensure_client_leaf(ca, kAdminUser, kAdminGroup, files.admin_cert, files.admin_key));
+  return ensure_client_leaf(ca, kKubeletClientUser, kAdminGroup, files.kubelet_client_cert, files.kubelet_client_key);
 }
 
 Status write_kubeconfig(const std::string& path, const std::string& server_url, const std::string& data_dir) {
@@ -498,9 +517,18 @@ Result<IssuedCertificate> issue_client_certificate(const std::string& data_dir, 
   spec.extended_key_usage = "clientAuth";
   spec.validity = validity;
   SKIFF_ASSIGN_OR_RETURN(KeyPair pair, issue(spec, &*ca));
-  SKIFF_ASSIGN_OR_RETURN(std::string cert_pem, cert_to_pem(pair.cert.get()));
-  SKIFF_ASSIGN_OR_RETURN(std::string key_pem, key_to_pem(pair.key.get()));
-  return IssuedCertificate{std::move(cert_pem), std::move(key_pem)};
+  return to_pem(pair);
+}
+
+Result<IssuedCertificate> self_signed_serving_certificate(const std::string& common_name,
+                                                         const std::vector<std::string>& hosts) {
+  CertificateSpec spec;
+  spec.common_name = common_name;
+  spec.extended_key_usage = "serverAuth";
+  add_hosts(spec.alt_names, hosts);
+  spec.validity = kOneYear;
+  SKIFF_ASSIGN_OR_RETURN(KeyPair pair, issue(spec, nullptr));
+  return to_pem(pair);
 }
 
 Result<ClientIdentity> identity_from_peer_cert(const x509_st* cert) {

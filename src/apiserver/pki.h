@@ -1,5 +1,6 @@
 // TLS material for `skiff server`: a private CA, the serving certificate, the admin client
-// certificate and the admin kubeconfig, created in the data directory on first start.
+// certificate, the certificate the API server presents to node agents, and the admin kubeconfig,
+// created in the data directory on first start; and a node agent's self-signed serving certificate.
 #pragma once
 
 #include <chrono>
@@ -12,6 +13,9 @@ struct x509_st;  // OpenSSL's X509
 
 namespace skiff::apiserver {
 
+// Who the API server is when it calls a node agent's kubelet API (kubeadm's apiserver-kubelet-client).
+inline constexpr const char* kKubeletClientUser = "kube-apiserver-kubelet-client";
+
 // File names inside the data directory.
 struct PkiFiles {
   std::string ca_cert;      // ca.crt: self-signed CA "skiff-ca"
@@ -20,6 +24,9 @@ struct PkiFiles {
   std::string server_key;   // server.key
   std::string admin_cert;   // admin.crt: CN admin, O system:masters, clientAuth
   std::string admin_key;    // admin.key
+  std::string kubelet_client_cert;  // apiserver-kubelet-client.crt: CN kube-apiserver-kubelet-client,
+                                    // O system:masters, clientAuth
+  std::string kubelet_client_key;   // apiserver-kubelet-client.key
 
   static PkiFiles in(const std::string& data_dir);
 };
@@ -29,8 +36,8 @@ struct PkiFiles {
 // (localhost, this machine's host name, kubernetes, kubernetes.default, kubernetes.default.svc,
 // kubernetes.default.svc.cluster.local, 127.0.0.1, ::1 and every entry of hosts: an IP when it
 // parses as one, else a DNS name), no longer chains to the CA, or expires within 30 days; the
-// admin certificate likewise. A ca.crt whose ca.key is missing or does not match is an error,
-// never silently replaced.
+// admin and kubelet-client certificates likewise. A ca.crt whose ca.key is missing or does not
+// match is an error, never silently replaced.
 Status ensure_server_pki(const std::string& data_dir, const std::vector<std::string>& hosts);
 
 // An admin kubeconfig (cluster, user and context "skiff") embedding the CA, the admin
@@ -45,6 +52,11 @@ struct IssuedCertificate {
 Result<IssuedCertificate> issue_client_certificate(const std::string& data_dir, const std::string& user,
                                                    const std::vector<std::string>& groups,
                                                    std::chrono::seconds validity);
+
+// A self-signed serving certificate (serverAuth, one year) naming `hosts` (an IP when it parses as
+// one, else a DNS name), as the kubelet makes for its API when it is given none.
+Result<IssuedCertificate> self_signed_serving_certificate(const std::string& common_name,
+                                                         const std::vector<std::string>& hosts);
 
 // Who a verified client certificate names, as Kubernetes reads it: the user is the subject's
 // common name, the groups its organizations. 401 Unauthorized without a certificate or a CN.

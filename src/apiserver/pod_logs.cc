@@ -161,6 +161,17 @@ Result<ContainerLogTarget> choose_log_target(const Json& pod, const std::string&
   return target;
 }
 
+std::string kubelet_log_query(const PodLogOptions& o) {
+  std::vector<std::string> params;
+  if (o.follow) params.push_back("follow=true");
+  if (o.previous) params.push_back("previous=true");
+  if (o.timestamps) params.push_back("timestamps=true");
+  if (o.tail_lines) params.push_back("tailLines=" + std::to_string(*o.tail_lines));
+  if (o.limit_bytes) params.push_back("limitBytes=" + std::to_string(*o.limit_bytes));
+  if (o.since) params.push_back("sinceTime=" + url_encode(format_rfc3339_micro(*o.since)));
+  return join(params, "&");
+}
+
 void serve_pod_log(const HttpRequest& req, const Json& pod, PodLogSource* source, WallTime now, HttpExchange& ex,
                    int& code) {
   auto fail = [&](const Error& e) {
@@ -181,15 +192,15 @@ void serve_pod_log(const HttpRequest& req, const Json& pod, PodLogSource* source
   }
   if (!source || !source->serves_node(node))
     return fail(Error::bad_request("pods/log is not available for pod \"" + pod_name + "\": its node \"" + node +
-                                   "\" has no agent serving container logs to this API server (simulated and "
-                                   "remote nodes do not yet)"));
-  auto target = choose_log_target(pod, *container, options->previous);
-  if (!target.ok()) return fail(target.error());
-  auto streamer = source->open_log(pod, *target, *options);
+                                   "\" has no agent this API server can reach"));
+  auto streamer = source->open_log(pod, *container, *options);
   if (!streamer.ok()) return fail(streamer.error());
+  write_log_stream(*streamer, ex);
+}
 
+void write_log_stream(const PodLogSource::Streamer& streamer, HttpExchange& ex) {
   ResponseStream& stream = ex.start_stream(200, "text/plain", {});
-  (void)(*streamer)([&stream](std::string_view chunk) {
+  (void)streamer([&stream](std::string_view chunk) {
     if (chunk.empty()) return !stream.client_gone();
     return stream.write(chunk);
   });  // once the response has started, an error can only end it

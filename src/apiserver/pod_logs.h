@@ -1,5 +1,6 @@
 // pods/log: the query kubectl sends, Kubernetes' rules for choosing a container and an instance of
-// it, and the interface through which a node agent streams a container's log to the API server.
+// it, and the interface through which a node agent (the one in this process, or another's
+// kubelet API) streams a container's log to the API server.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,9 @@ Result<PodLogOptions> parse_pod_log_options(const HttpRequest& req, const std::s
 // the pod's init, regular or ephemeral containers, or the only regular container.
 Result<std::string> choose_log_container(const Json& pod, const std::string& requested);
 
+// The kubelet API's query for these options, as kube-apiserver writes it (since as sinceTime).
+std::string kubelet_log_query(const PodLogOptions& options);
+
 // Which run of a container to read (the kubelet's rules), from the pod's status.
 struct ContainerLogTarget {
   std::string container;
@@ -46,20 +50,23 @@ Result<ContainerLogTarget> choose_log_target(const Json& pod, const std::string&
 // and only asks whether the client is still there.
 using LogWriter = std::function<bool(std::string_view chunk)>;
 
-// A node agent that serves the logs of the pods on its node.
+// Whatever serves the logs of the pods on some nodes.
 class PodLogSource {
  public:
   virtual ~PodLogSource() = default;
   virtual bool serves_node(const std::string& node_name) const = 0;
-  // Checks that the log can be read (an error here becomes the response); the returned function
-  // then streams it, following while the container runs when options.follow is set.
+  // Checks that the log of `container` (already validated against the pod) can be read; an error
+  // here becomes the response. The returned function then streams it, following while the
+  // container runs when options.follow is set.
   using Streamer = std::function<Status(const LogWriter& write)>;
-  virtual Result<Streamer> open_log(const Json& pod, const ContainerLogTarget& target,
-                                    const PodLogOptions& options) = 0;
+  virtual Result<Streamer> open_log(const Json& pod, const std::string& container, const PodLogOptions& options) = 0;
 };
 
 // Serves GET pods/NAME/log for an already fetched pod; `source` may be null (no agent here).
 void serve_pod_log(const HttpRequest& req, const Json& pod, PodLogSource* source, WallTime now, HttpExchange& ex,
                    int& code);
+
+// The response once a log is open: text/plain, chunk by chunk, until the log or the client ends.
+void write_log_stream(const PodLogSource::Streamer& streamer, HttpExchange& ex);
 
 }  // namespace skiff::apiserver

@@ -2,10 +2,12 @@
 // streaming session (CRI Exec, Attach, PortForward return the URL of the runtime's streaming
 // server) and the API server tunnels the client's upgrade request and then the raw connection
 // to it, so SPDY and WebSocket clients alike talk to the runtime's own streaming server, as
-// the kubelet's proxy does.
+// the kubelet's proxy does. For a node whose agent runs elsewhere the tunnel goes to that
+// agent's kubelet API, which tunnels on to its runtime.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,8 @@
 #include "util/result.h"
 
 namespace skiff::apiserver {
+
+class TlsClientIdentity;
 
 struct ContainerStreamRequest {
   std::string subresource;  // "exec", "attach" or "portforward"
@@ -24,18 +28,32 @@ struct ContainerStreamRequest {
   std::vector<int32_t> ports;  // portforward
 };
 
-// The query kubectl sends (command, container, stdin/stdout/stderr/tty, ports) checked against
-// the pod as Kubernetes does; errors are 400 with its messages.
+// The query kubectl sends to the API server (command, container, stdin/stdout/stderr/tty, ports)
+// checked against the pod as Kubernetes does; errors are 400 with its messages.
 Result<ContainerStreamRequest> parse_container_stream(const HttpRequest& req, const Json& pod,
                                                       const std::string& subresource);
 
-// A node agent whose runtime serves streaming sessions for the pods on its node.
+// The same session as the kubelet API receives it: the container comes from the path, an absent
+// stdout or stderr is false, and port-forward's ports are in `port`.
+Result<ContainerStreamRequest> parse_kubelet_stream(const HttpRequest& req, const Json& pod,
+                                                    const std::string& subresource, const std::string& container);
+
+// The kubelet API's query for a session, as kube-apiserver writes it (flags as "1" when set).
+std::string kubelet_stream_query(const ContainerStreamRequest& request);
+
+// Where a session is served: the runtime's streaming server (http://HOST:PORT/PATH) or a node
+// agent's kubelet API (https://..., reached with `identity`).
+struct StreamBackend {
+  std::string url;
+  std::shared_ptr<const TlsClientIdentity> identity;
+};
+
+// Whatever serves streaming sessions for the pods on some nodes.
 class ContainerStreamSource {
  public:
   virtual ~ContainerStreamSource() = default;
   virtual bool serves_node(const std::string& node_name) const = 0;
-  // The runtime's streaming URL for this session (http://HOST:PORT/PATH).
-  virtual Result<std::string> stream_url(const Json& pod, const ContainerStreamRequest& request) = 0;
+  virtual Result<StreamBackend> stream_backend(const Json& pod, const ContainerStreamRequest& request) = 0;
 };
 
 // Serves an upgrade request for an already fetched pod; `source` may be null (no agent here).

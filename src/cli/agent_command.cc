@@ -10,6 +10,8 @@
 #include "agent/sim/sim_node_runtime.h"
 #ifdef SKIFF_HAVE_CRI
 #include "agent/cri/cri_node_runtime.h"
+#include "agent/cri/cri_stream_sources.h"
+#include "agent/node_api/node_api_server.h"
 #endif
 #include "api/quantity.h"
 #include "cli/commands.h"
@@ -36,9 +38,33 @@ Result<Json> parse_taint(const std::string& text) {
   return taint;
 }
 
+#ifdef SKIFF_HAVE_CRI
+// The kubelet API through which the API server reaches this node's logs and containers; null
+// (with a warning) when the kubeconfig has no CA to authenticate the API server with.
+Result<std::unique_ptr<agent::NodeApiServer>> serve_node_api(const AgentFlags& f, const client::KubeConfig& config,
+                                                             agent::cri::CriNodeRuntime& runtime) {
+  if (config.ca_pem.empty()) {
+    log::warn("agent", "not serving the kubelet API (kubectl logs, exec, attach and port-forward for this node's "
+                       "pods): the kubeconfig has no certificate-authority-data to authenticate the API server with");
+    return std::unique_ptr<agent::NodeApiServer>();
+  }
+  agent::NodeApiOptions options;
+  options.address = f.address;
+  options.port = static_cast<uint16_t>(f.node_port);
+  options.node_name = runtime.node_name();
+  options.serving_hosts = runtime.node_addresses();
+  options.client_ca_pem = config.ca_pem;
+  agent::NodeApiBackends backends;
+  backends.find_pod = [&runtime](const std::string& ns, const std::string& name) { return runtime.find_pod(ns, name); };
+  backends.logs = agent::cri::cri_pod_log_source(runtime.node_name(), runtime.pod_logs());
+  backends.streams = agent::cri::cri_stream_source(runtime.node_name(), runtime.cri_client());
+  return agent::NodeApiServer::start(options, std::move(backends));
+}
+#endif
+
 // Runs this machine as a node until SIGINT/SIGTERM; sim_options carries the shared flags.
 int run_cri_agent(const AgentFlags& f, const agent::sim::SimNodeOptions& sim_options, client::Client& client,
-                  const sigset_t& signals, const std::string& server) {
+                  const sigset_t& signals, const client::KubeConfig& config) {
 #ifdef SKIFF_HAVE_CRI
   agent::cri::CriClientOptions copts;
   copts.socket_path = f.containerd_socket;
@@ -54,6 +80,7 @@ int run_cri_agent(const AgentFlags& f, const agent::sim::SimNodeOptions& sim_opt
   allocator::return_freed_memory_within(std::chrono::seconds(1));
   agent::cri::CriNodeOptions o;
   o.node_name = f.node_name;
+  o.node_ip = f.node_ip;
   o.pod_log_dir = f.pod_log_dir;
   o.pods_dir = f.pods_dir;
   o.extra_labels = sim_options.extra_labels;
@@ -63,16 +90,26 @@ int run_cri_agent(const AgentFlags& f, const agent::sim::SimNodeOptions& sim_opt
   o.crash_backoff_base = sim_options.crash_backoff_base;
   o.workers = std::max(o.workers, f.workers);
   agent::cri::CriNodeRuntime runtime(client, std::move(*cri), o);
+  auto node_api = serve_node_api(f, config, runtime);
+  if (!node_api.ok()) {
+    std::cerr << "skiff agent: serving the kubelet API on " << f.address << ":" << f.node_port << ": "
+              << node_api.error().message << "\n";
+    return 1;
+  }
+  if (*node_api) runtime.set_kubelet_port((*node_api)->port());
   if (auto started = runtime.start(); !started.ok()) {
     std::cerr << "skiff agent: " << started.error().message << "\n";
     return 1;
   }
   std::cerr << "skiff agent: node " << runtime.node_name() << " runs its pods on containerd at "
-            << f.containerd_socket << ", joined " << server << "\n";
+            << f.containerd_socket << ", joined " << config.server;
+  if (*node_api) std::cerr << ", kubelet API on " << f.address << ":" << (*node_api)->port();
+  std::cerr << "\n";
   int sig = 0;
   sigwait(&signals, &sig);
   log::info("agent", std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
                          ", stopping (containers keep running and are adopted by the next start)");
+  if (*node_api) (*node_api)->stop();
   runtime.stop();
   return 0;
 #else
@@ -121,6 +158,16 @@ CLI::App* add_agent_command(CLI::App& app, AgentFlags& f) {
   agent->add_option("--node-name", f.node_name, "Node name (--runtime cri; default: the host name)");
   agent->add_option("--pod-log-dir", f.pod_log_dir, "Where container logs go (--runtime cri)")->capture_default_str();
   agent->add_option("--pods-dir", f.pods_dir, "Where pod volumes live (--runtime cri)")->capture_default_str();
+  agent->add_option("--node-port", f.node_port,
+                    "Port of the kubelet API the API server reaches for logs, exec, attach and port-forward "
+                    "(--runtime cri; 0 picks a free one)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  agent->add_option("--address", f.address, "Address the kubelet API listens on (--runtime cri)")
+      ->capture_default_str();
+  agent->add_option("--node-ip", f.node_ip,
+                    "The Node's InternalIP, where the API server reaches the kubelet API (--runtime cri; default: "
+                    "the first non-loopback IPv4 address)");
   agent->add_flag("-v", f.verbosity, "More verbose logs");
   return agent;
 }
@@ -188,7 +235,7 @@ int run_agent(const AgentFlags& f) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  if (f.runtime == "cri") return run_cri_agent(f, o, **rest, signals, config->server);
+  if (f.runtime == "cri") return run_cri_agent(f, o, **rest, signals, *config);
 
   agent::sim::SimNodeRuntime runtime(**rest, o);
   if (auto started = runtime.start(); !started.ok()) {

@@ -90,6 +90,9 @@ struct AgentFlags {
   std::string node_name;  // default: the host name
   std::string pod_log_dir = "/var/log/pods";
   std::string pods_dir = "/var/lib/skiff/pods";  // pod volumes
+  int node_port = 10250;            // the kubelet API; 0 picks a free port
+  std::string address = "0.0.0.0";  // where the kubelet API listens
+  std::string node_ip;              // the Node's InternalIP; default: the first non-loopback IPv4
 };
 CLI::App* add_agent_command(CLI::App& app, AgentFlags& flags);
 int run_agent(const AgentFlags& flags);

@@ -2,90 +2,21 @@
 
 #include <algorithm>
 
+#include "apiserver/backend_connection.h"
 #include "apiserver/in_process_client.h"
-#include "apiserver/pod_logs.h"
-#include "apiserver/pod_streams.h"
+#include "apiserver/kubelet_client.h"
+#include "apiserver/node_routing.h"
 #include "client/informer.h"
 #include "scheduler/scheduler.h"
 #include "util/log.h"
 #ifdef SKIFF_HAVE_CRI
-#include "agent/cri/cri_node_runtime.h"
 #include "agent/cri/cri_client.h"
-#include "agent/cri/cri_pod_logs.h"
-#include "agent/cri/pod_labels.h"
+#include "agent/cri/cri_node_runtime.h"
+#include "agent/cri/cri_stream_sources.h"
 #endif
 
 namespace skiff::cli {
 namespace {
-
-#ifdef SKIFF_HAVE_CRI
-// The API server's pods/log, answered by the embedded CRI agent for its own node.
-class CriPodLogSource final : public apiserver::PodLogSource {
- public:
-  CriPodLogSource(std::string node_name, std::shared_ptr<agent::cri::CriPodLogs> logs)
-      : node_name_(std::move(node_name)), logs_(std::move(logs)) {}
-
-  bool serves_node(const std::string& node_name) const override { return node_name == node_name_; }
-
-  Result<Streamer> open_log(const Json& pod, const apiserver::ContainerLogTarget& target,
-                            const apiserver::PodLogOptions& options) override {
-    agent::cri::ContainerLogRequest request;
-    request.container = target.container;
-    request.container_id = target.container_id;
-    request.previous = options.previous;
-    request.follow = options.follow;
-    request.read = {options.tail_lines, options.since, options.timestamps, options.limit_bytes};
-    SKIFF_ASSIGN_OR_RETURN(agent::cri::LogStreamer streamer, logs_->open(pod, request));
-    return Streamer(std::move(streamer));
-  }
-
- private:
-  std::string node_name_;
-  std::shared_ptr<agent::cri::CriPodLogs> logs_;
-};
-
-// pods/exec, attach and portforward: the session from containerd's CRI streaming server.
-class CriStreamSource final : public apiserver::ContainerStreamSource {
- public:
-  CriStreamSource(std::string node_name, std::shared_ptr<agent::cri::CriClient> cri)
-      : node_name_(std::move(node_name)), cri_(std::move(cri)) {}
-
-  bool serves_node(const std::string& node_name) const override { return node_name == node_name_; }
-
-  // The CRI's Exec and Attach requests share these fields; the status's ID is "containerd://<id>".
-  template <class Request>
-  static Request session(const apiserver::ContainerStreamRequest& r) {
-    Request q;
-    size_t scheme = r.container_id.find("://");
-    q.container_id = scheme == std::string::npos ? r.container_id : r.container_id.substr(scheme + 3);
-    q.tty = r.tty;
-    q.stdin = r.stdin;
-    q.stdout = r.stdout;
-    q.stderr = r.stderr;
-    return q;
-  }
-
-  Result<std::string> stream_url(const Json& pod, const apiserver::ContainerStreamRequest& r) override {
-    if (r.subresource == "exec") {
-      auto exec = session<agent::cri::ExecRequest>(r);
-      exec.cmd = r.command;
-      return cri_->exec(exec);
-    }
-    if (r.subresource == "attach") return cri_->attach(session<agent::cri::AttachRequest>(r));
-    agent::cri::PodSandboxFilter filter;
-    filter.state = agent::cri::SandboxState::kReady;
-    filter.label_selector[agent::cri::kPodUidLabel] = get_string(pod["metadata"], "uid");
-    SKIFF_ASSIGN_OR_RETURN(auto sandboxes, cri_->list_pod_sandboxes(filter));
-    if (sandboxes.empty())
-      return Error::bad_request("pod " + get_string(pod["metadata"], "name") + " has no running sandbox");
-    return cri_->port_forward(sandboxes.front().id, r.ports);
-  }
-
- private:
-  std::string node_name_;
-  std::shared_ptr<agent::cri::CriClient> cri_;
-};
-#endif
 
 class ControlPlaneImpl final : public ControlPlane {
  public:
@@ -95,6 +26,7 @@ class ControlPlaneImpl final : public ControlPlane {
         scheduler_client_(apiserver::new_in_process_client(registry, "kube-scheduler")),
         node_client_(apiserver::new_in_process_client(registry, "skiff-sim-node")),
         kubelet_client_(apiserver::new_in_process_client(registry, "kubelet")),
+        apiserver_client_(apiserver::new_in_process_client(registry, "kube-apiserver")),
         informers_(*informer_client_),
         context_{*controller_client_, informers_, SystemClock::instance(), options.controller_options},
         options_(options) {}
@@ -119,6 +51,7 @@ class ControlPlaneImpl final : public ControlPlane {
       sim_ = std::make_unique<agent::sim::SimNodeRuntime>(*node_client_, sim, &informers_);
     }
     start_node_agent();
+    SKIFF_TRY(start_kubelet_client());
     informers_.start();
     if (!informers_.wait_for_sync(std::chrono::seconds(60)))
       return Error::internal("the control plane's caches did not sync within 60 s");
@@ -136,17 +69,19 @@ class ControlPlaneImpl final : public ControlPlane {
   }
 
   std::shared_ptr<apiserver::ContainerStreamSource> container_stream_source() override {
+    std::shared_ptr<apiserver::ContainerStreamSource> own;
 #ifdef SKIFF_HAVE_CRI
-    if (cri_) return std::make_shared<CriStreamSource>(cri_->node_name(), cri_->cri_client());
+    if (cri_) own = agent::cri::cri_stream_source(cri_->node_name(), cri_->cri_client());
 #endif
-    return nullptr;
+    return apiserver::route_container_streams(std::move(own), kubelets_);
   }
 
   std::shared_ptr<apiserver::PodLogSource> pod_log_source() override {
+    std::shared_ptr<apiserver::PodLogSource> own;
 #ifdef SKIFF_HAVE_CRI
-    if (cri_) return std::make_shared<CriPodLogSource>(cri_->node_name(), cri_->pod_logs());
+    if (cri_) own = agent::cri::cri_pod_log_source(cri_->node_name(), cri_->pod_logs());
 #endif
-    return nullptr;
+    return apiserver::route_pod_logs(std::move(own), kubelets_);
   }
 
   void stop() override {
@@ -194,11 +129,24 @@ class ControlPlaneImpl final : public ControlPlane {
 #endif
   }
 
+  // Other nodes' kubelet API, when the API server has a kubelet-client certificate to call it with.
+  Status start_kubelet_client() {
+    if (options_.kubelet_client_cert_pem.empty()) return ok_status();
+    SKIFF_ASSIGN_OR_RETURN(auto identity, apiserver::TlsClientIdentity::from_pem(options_.kubelet_client_cert_pem,
+                                                                                  options_.kubelet_client_key_pem));
+    client::Client& nodes = *apiserver_client_;
+    const api::ResourceInfo& nodes_r = nodes.resource("", "v1", "nodes");
+    kubelets_ = std::make_shared<apiserver::KubeletClient>(
+        [&nodes, &nodes_r](const std::string& name) { return nodes.get(nodes_r, "", name); }, std::move(identity));
+    return ok_status();
+  }
+
   std::unique_ptr<client::Client> informer_client_;
   std::unique_ptr<client::Client> controller_client_;
   std::unique_ptr<client::Client> scheduler_client_;
   std::unique_ptr<client::Client> node_client_;
   std::unique_ptr<client::Client> kubelet_client_;
+  std::unique_ptr<client::Client> apiserver_client_;
   client::InformerFactory informers_;
   controllers::ControllerContext context_;
   ControlPlaneOptions options_;
@@ -208,6 +156,7 @@ class ControlPlaneImpl final : public ControlPlane {
 #ifdef SKIFF_HAVE_CRI
   std::unique_ptr<agent::cri::CriNodeRuntime> cri_;
 #endif
+  std::shared_ptr<apiserver::KubeletClient> kubelets_;
   bool stopped_ = false;
 };
 

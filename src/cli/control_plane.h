@@ -1,5 +1,6 @@
 // Everything `skiff server` runs beside the API server, over in-process clients: the scheduler,
-// the controllers, (optionally) simulated nodes and the node agent for this machine.
+// the controllers, (optionally) simulated nodes and the node agent for this machine, and the
+// client of other nodes' kubelet API.
 #pragma once
 
 #include <chrono>
@@ -35,6 +36,10 @@ struct ControlPlaneOptions {
   std::string pods_dir;  // pod volumes
   std::string storage_path = "/";
   std::chrono::milliseconds crash_backoff_base{std::chrono::seconds(10)};
+  // The API server's kubelet-client certificate, for the nodes whose agent runs elsewhere (empty:
+  // their pods' logs and sessions are not served).
+  std::string kubelet_client_cert_pem;
+  std::string kubelet_client_key_pem;
 };
 
 class ControlPlane {
@@ -42,9 +47,9 @@ class ControlPlane {
   static Result<std::unique_ptr<ControlPlane>> start(apiserver::Registry& registry, const ControlPlaneOptions& options);
   virtual ~ControlPlane() = default;
   virtual void stop() = 0;
-  // pods/log for the embedded node agent's pods (null without one).
+  // pods/log: the embedded node agent for its pods, the kubelet API for other nodes' (null: neither).
   virtual std::shared_ptr<apiserver::PodLogSource> pod_log_source() = 0;
-  // exec, attach and port-forward for them (null without one).
+  // exec, attach and port-forward likewise.
   virtual std::shared_ptr<apiserver::ContainerStreamSource> container_stream_source() = 0;
 };
 

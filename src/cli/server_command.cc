@@ -4,9 +4,12 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "apiserver/api_server.h"
+#include "apiserver/pki.h"
 #include "cli/commands.h"
 #include "cli/control_plane.h"
 #include "cli/duration_flag.h"
@@ -70,6 +73,17 @@ void add_server_flags(CLI::App& app, ServerFlags& f) {
       ->capture_default_str();
 }
 
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
 int run_server(const ServerFlags& f) {
   if (f.verbosity > 0) log::set_level(log::Level::kDebug);
   apiserver::ApiServerOptions opts;
@@ -123,6 +137,11 @@ int run_server(const ServerFlags& f) {
   plane.pod_log_dir = f.pod_log_dir.empty() ? f.data_dir + "/pod-logs" : f.pod_log_dir;
   plane.pods_dir = f.data_dir + "/pods";
   plane.storage_path = f.data_dir;
+  if (opts.tls) {  // the API server made its kubelet-client certificate with the rest of its PKI
+    apiserver::PkiFiles pki = apiserver::PkiFiles::in(f.data_dir);
+    plane.kubelet_client_cert_pem = read_text(pki.kubelet_client_cert);
+    plane.kubelet_client_key_pem = read_text(pki.kubelet_client_key);
+  }
   auto grace = parse_duration_flag("--node-monitor-grace-period", f.node_monitor_grace_period);
   auto period = parse_duration_flag("--node-monitor-period", f.node_monitor_period);
   if (!grace.ok() || !period.ok()) {

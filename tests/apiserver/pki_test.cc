@@ -111,8 +111,9 @@ class PkiTest : public ::testing::Test {
 
 TEST_F(PkiTest, CreatesEveryFileWithPrivateKeyModes) {
   ensure();
-  for (const auto& key : {files_.ca_key, files_.server_key, files_.admin_key}) EXPECT_EQ(mode_of(key), 0600u) << key;
-  for (const auto& cert : {files_.ca_cert, files_.server_cert, files_.admin_cert}) {
+  for (const auto& key : {files_.ca_key, files_.server_key, files_.admin_key, files_.kubelet_client_key})
+    EXPECT_EQ(mode_of(key), 0600u) << key;
+  for (const auto& cert : {files_.ca_cert, files_.server_cert, files_.admin_cert, files_.kubelet_client_cert}) {
     EXPECT_EQ(mode_of(cert), 0644u) << cert;
   }
 }
@@ -185,6 +186,47 @@ TEST_F(PkiTest, AdminCertIsSystemMastersClient) {
   ASSERT_TRUE(id.ok());
   EXPECT_EQ(id->user, "admin");
   EXPECT_EQ(id->groups, std::vector<std::string>{"system:masters"});
+}
+
+TEST_F(PkiTest, KubeletClientCertIsTheApiServersIdentityForNodeAgents) {
+  ensure();
+  X509Ptr ca = load_cert(files_.ca_cert);
+  X509Ptr client = load_cert(files_.kubelet_client_cert);
+  ASSERT_TRUE(client);
+  EXPECT_TRUE(verifies(client.get(), ca.get(), X509_PURPOSE_SSL_CLIENT));
+  EXPECT_FALSE(verifies(client.get(), ca.get(), X509_PURPOSE_SSL_SERVER));
+  auto id = identity_from_peer_cert(client.get());
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(id->user, "kube-apiserver-kubelet-client");
+  EXPECT_EQ(id->groups, std::vector<std::string>{"system:masters"});
+  EXPECT_EQ(mode_of(files_.kubelet_client_key), 0600u);
+  EXPECT_EQ(X509_check_private_key(client.get(), load_key(files_.kubelet_client_key).get()), 1);
+}
+
+TEST_F(PkiTest, DataDirectoryFromBeforeTheKubeletClientCertGetsOne) {
+  ensure();
+  std::string admin = slurp(files_.admin_cert);
+  fs::remove(files_.kubelet_client_cert);
+  fs::remove(files_.kubelet_client_key);
+  ensure();
+  EXPECT_TRUE(fs::exists(files_.kubelet_client_cert));
+  EXPECT_EQ(slurp(files_.admin_cert), admin);
+}
+
+TEST(SelfSignedServingCertificate, NamesItsHostsAndServesTls) {
+  auto issued = self_signed_serving_certificate("node-b", {"node-b", "10.0.0.7", "127.0.0.1"});
+  ASSERT_TRUE(issued.ok()) << issued.error().message;
+  X509Ptr cert = cert_from_pem(issued->cert_pem);
+  ASSERT_TRUE(cert);
+  EXPECT_EQ(common_name(cert.get()), "node-b");
+  EXPECT_TRUE(verifies(cert.get(), cert.get(), X509_PURPOSE_SSL_SERVER));
+  EXPECT_EQ(X509_check_host(cert.get(), "node-b", 0, 0, nullptr), 1);
+  EXPECT_EQ(X509_check_ip_asc(cert.get(), "10.0.0.7", 0), 1);
+  EXPECT_NE(X509_check_ip_asc(cert.get(), "10.0.0.8", 0), 1);
+  int days = 0, seconds = 0;
+  ASSERT_EQ(ASN1_TIME_diff(&days, &seconds, X509_get0_notBefore(cert.get()), X509_get0_notAfter(cert.get())), 1);
+  EXPECT_GE(days, 364);
+  EXPECT_LE(days, 366);
 }
 
 TEST_F(PkiTest, SecondRunKeepsEveryFile) {
@@ -310,6 +352,8 @@ TEST(PkiFilesTest, NamesFilesInsideTheDataDirectory) {
   EXPECT_EQ(files.ca_cert, "/var/lib/skiff/ca.crt");
   EXPECT_EQ(files.server_key, "/var/lib/skiff/server.key");
   EXPECT_EQ(PkiFiles::in("/var/lib/skiff/").admin_cert, "/var/lib/skiff/admin.crt");
+  EXPECT_EQ(files.kubelet_client_cert, "/var/lib/skiff/apiserver-kubelet-client.crt");
+  EXPECT_EQ(files.kubelet_client_key, "/var/lib/skiff/apiserver-kubelet-client.key");
 }
 
 TEST_F(PkiTest, KubeconfigWithoutPkiFails) {

@@ -150,6 +150,21 @@ TEST(LogTarget, CrashLoopReadsTheRunThatEnded) {
   EXPECT_EQ(t->container_id, "containerd://a2");
 }
 
+TEST(KubeletLogQuery, CarriesEveryOptionTheKubeletReads) {
+  auto o = parse_pod_log_options(
+      query("follow=true&previous=1&timestamps=true&tailLines=2&limitBytes=100&sinceSeconds=30"), "web", kNow);
+  ASSERT_TRUE(o.ok());
+  std::string q = kubelet_log_query(*o);
+  EXPECT_EQ(q, "follow=true&previous=true&timestamps=true&tailLines=2&limitBytes=100&sinceTime=2026-11-27T09%3A59%3A30."
+               "000000Z");
+  auto back = parse_pod_log_options(query(q), "web", kNow + std::chrono::hours(1));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->since, o->since) << "an absolute time, whenever the kubelet reads it";
+  EXPECT_EQ(back->tail_lines, 2);
+  EXPECT_TRUE(back->previous);
+  EXPECT_EQ(kubelet_log_query(PodLogOptions{}), "");
+}
+
 // ---- serve_pod_log around a fake node agent ----
 
 class RecordingStream final : public ResponseStream {
@@ -186,8 +201,8 @@ class RecordingExchange final : public HttpExchange {
 class FakeLogSource final : public PodLogSource {
  public:
   bool serves_node(const std::string& node) const override { return node == "node-a"; }
-  Result<Streamer> open_log(const Json&, const ContainerLogTarget& target, const PodLogOptions& options) override {
-    opened_id = target.container_id;
+  Result<Streamer> open_log(const Json&, const std::string& container, const PodLogOptions& options) override {
+    opened_container = container;
     opened_options = options;
     if (fail_open) return Error::bad_request("failed to open log file");
     return Streamer([this](const LogWriter& write) {
@@ -200,7 +215,7 @@ class FakeLogSource final : public PodLogSource {
       return ok_status();
     });
   }
-  std::string opened_id;
+  std::string opened_container;
   PodLogOptions opened_options;
   bool fail_open = false;
   bool stopped_early = false;
@@ -215,7 +230,7 @@ TEST(ServePodLog, StreamsPlainTextFromTheNodeAgent) {
   EXPECT_EQ(ex.stream_status, 200);
   EXPECT_EQ(ex.stream_type, "text/plain");
   EXPECT_EQ(ex.stream.chunks, (std::vector<std::string>{"one\n", "two\n", "three\n"}));
-  EXPECT_EQ(source.opened_id, "containerd://a3");
+  EXPECT_EQ(source.opened_container, "app");
   EXPECT_EQ(source.opened_options.tail_lines, 3);
 }
 
@@ -240,7 +255,7 @@ TEST(ServePodLog, RuleViolationsAnswerWithAStatus) {
   auto body = Json::parse(ex.response->body);
   EXPECT_EQ(body["reason"], "BadRequest");
   EXPECT_EQ(body["message"], "a container name must be specified for pod web, choose one of: [setup app sidecar]");
-  EXPECT_TRUE(source.opened_id.empty()) << "the agent is not asked";
+  EXPECT_TRUE(source.opened_container.empty()) << "the agent is not asked";
 }
 
 TEST(ServePodLog, OpenFailureIsTheResponse) {

@@ -55,5 +55,38 @@ TEST(ContainerStream, PortForwardTakesPortLists) {
   EXPECT_FALSE(parse_container_stream(request("ports=http"), two_container_pod(), "portforward").ok());
 }
 
+TEST(KubeletStream, ContainerFromThePathAndOnlyWhatIsSetIsOn) {
+  auto r = parse_kubelet_stream(request("command=ls&stdout=1"), two_container_pod(), "exec", "app");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->container, "app");
+  EXPECT_EQ(r->container_id, "containerd://abc");
+  EXPECT_TRUE(r->stdout);
+  EXPECT_FALSE(r->stderr) << "absent is off on the kubelet API";
+  EXPECT_FALSE(r->stdin);
+  auto unknown = parse_kubelet_stream(request("command=ls&stdout=1"), two_container_pod(), "exec", "nope");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message, "container nope is not valid for pod web");
+}
+
+TEST(KubeletStream, PortForwardPortsAreInPort) {
+  auto r = parse_kubelet_stream(request("port=8080,9090"), two_container_pod(), "portforward", "");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->ports, (std::vector<int32_t>{8080, 9090}));
+}
+
+TEST(KubeletStream, QueryIsWhatTheKubeletParsesBack) {
+  auto api = parse_container_stream(request("command=sh&command=-c&command=echo%20hi&container=app&stdin=true"),
+                                    two_container_pod(), "exec");
+  ASSERT_TRUE(api.ok());
+  std::string query = kubelet_stream_query(*api);
+  EXPECT_EQ(query, "stdin=1&stdout=1&stderr=1&command=sh&command=-c&command=echo%20hi");
+  auto back = parse_kubelet_stream(request(query), two_container_pod(), "exec", "app");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->command, api->command);
+  EXPECT_EQ(back->stdin, api->stdin);
+  EXPECT_EQ(back->stdout, api->stdout);
+  EXPECT_EQ(back->stderr, api->stderr);
+}
+
 }  // namespace
 }  // namespace skiff::apiserver

@@ -481,6 +481,44 @@ TEST_F(ContainersTest, StatefulSetKeepsItsDataAcrossPodDeletion) {
   if (!path.empty()) fs::remove_all(path, ec);  // the provisioner's directory on this host
 }
 
+// `kubectl port-forward pod/POD :PORT` run in the background until a page fetched through the
+// local port it chose comes back (or 20 s pass), then stopped; the page, or the command's output
+// when none came.
+std::string page_through_port_forward(const ServerProcess& server, int minor, const std::string& pod, int port) {
+  std::string log = "/tmp/skiff-pf-" + std::to_string(::getpid()) + "-" + pod + "-" + std::to_string(minor) + ".log";
+  std::string cmd = "KUBECONFIG=" + server.kubeconfig() + " " + kubectl_path(minor) + " port-forward pod/" + pod +
+                    " :" + std::to_string(port) + " > " + log + " 2>&1 & echo $!";
+  CommandResult started = run_command({"sh", "-c", cmd});
+  int pid = std::atoi(started.out.c_str());
+  auto until = [](std::chrono::seconds timeout, const std::function<bool()>& done) {
+    for (auto end = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < end;) {
+      if (done()) return true;
+      std::this_thread::sleep_for(250ms);
+    }
+    return done();
+  };
+  const std::string forwarding = "Forwarding from 127.0.0.1:";
+  std::string local_port;
+  until(20s, [&] {
+    std::string text = read_file(log);
+    auto at = text.find(forwarding);
+    if (at == std::string::npos) return false;
+    at += forwarding.size();
+    local_port = text.substr(at, text.find(' ', at) - at);
+    return true;
+  });
+  CommandResult page;
+  if (!local_port.empty())
+    until(20s, [&] {
+      page = run_command({"busybox", "wget", "-q", "-O", "-", "http://127.0.0.1:" + local_port + "/"});
+      return page.exit_code == 0 && !page.out.empty();
+    });
+  std::string result = page.exit_code == 0 && !page.out.empty() ? page.out : "no page: " + page.err + read_file(log);
+  if (pid > 0) ::kill(pid, SIGTERM);
+  std::remove(log.c_str());
+  return result;
+}
+
 // kubectl exec (SPDY from 1.27, WebSocket first from 1.33) and port-forward reach the container
 // through the API server's tunnel to containerd's streaming server: a command's output and exit
 // code, stdin, the other pod's page fetched from inside this one, and a local port forwarded.
@@ -516,30 +554,7 @@ TEST_F(ContainersTest, ExecAndPortForwardWithKubectl127And133) {
       EXPECT_EQ(fetched.out, "forwarded page\n") << fetched.err;
     }
 
-    // kubectl port-forward runs until stopped: in the background, fetched once, then killed.
-    std::string log = "/tmp/skiff-pf-" + std::to_string(::getpid()) + "-" + std::to_string(minor) + ".log";
-    std::string cmd = "KUBECONFIG=" + server_->kubeconfig() + " " + kubectl_path(minor) +
-                      " port-forward pod/pf-web :8080 > " + log + " 2>&1 & echo $!";
-    CommandResult started = run_command({"sh", "-c", cmd});
-    int pid = std::atoi(started.out.c_str());
-    std::string local_port;
-    wait_for(20s, [&] {
-      std::string text = read_file(log);
-      auto at = text.find("Forwarding from 127.0.0.1:");
-      if (at == std::string::npos) return false;
-      at += std::string("Forwarding from 127.0.0.1:").size();
-      local_port = text.substr(at, text.find(' ', at) - at);
-      return true;
-    });
-    ASSERT_FALSE(local_port.empty()) << read_file(log);
-    CommandResult page;
-    wait_for(20s, [&] {
-      page = run_command({"busybox", "wget", "-q", "-O", "-", "http://127.0.0.1:" + local_port + "/"});
-      return page.out == "forwarded page\n";
-    });
-    EXPECT_EQ(page.out, "forwarded page\n") << page.err << read_file(log);
-    if (pid > 0) ::kill(pid, SIGTERM);
-    std::remove(log.c_str());
+    EXPECT_EQ(page_through_port_forward(*server_, minor, "pf-web", 8080), "forwarded page\n");
   }
 }
 
@@ -855,20 +870,53 @@ TEST_F(ContainersTest, PodStartupLatencyForAHandfulOfPods) {
   for (int i = 0; i < kPods; ++i) k().ok({"delete", "pod", "latency-" + std::to_string(i), "--wait=false"});
 }
 
-TEST_F(ContainersTest, SkiffAgentJoinsTheServerAsASecondNodeAndRunsItsPods) {
-  std::string log_path = server_->data_dir() + "/agent.log";
-  pid_t agent = fork();
-  if (agent == 0) {
-    int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    execl(SKIFF_BINARY, SKIFF_BINARY, "agent", "--runtime", "cri", "--kubeconfig", server_->kubeconfig().c_str(),
-          "--containerd-socket", env_.socket().c_str(), "--node-name", "second-node",
-          "--pod-log-dir", (server_->data_dir() + "/agent-pod-logs").c_str(), "--pods-dir",
-          (server_->data_dir() + "/agent-pods").c_str(), static_cast<char*>(nullptr));
-    _exit(127);
+// `skiff agent --runtime cri` joining the suite's server as another node, its kubelet API on a
+// loopback port it picks (and its Node's InternalIP on loopback, where the API server finds it).
+class JoinedAgent {
+ public:
+  JoinedAgent(const ServerProcess& server, const ContainerdEnv& env, const std::string& node_name)
+      : log_path_(server.data_dir() + "/agent-" + node_name + ".log") {
+    std::vector<std::string> args = {SKIFF_BINARY, "agent", "--runtime", "cri", "--kubeconfig", server.kubeconfig(),
+                                     "--containerd-socket", env.socket(), "--node-name", node_name,
+                                     "--pod-log-dir", server.data_dir() + "/pod-logs-" + node_name,
+                                     "--pods-dir", server.data_dir() + "/pods-" + node_name,
+                                     "--node-port", "0", "--address", "127.0.0.1", "--node-ip", "127.0.0.1"};
+    pid_ = fork();
+    if (pid_ == 0) {
+      int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(SKIFF_BINARY, argv.data());
+      _exit(127);
+    }
   }
-  ASSERT_GT(agent, 0);
+  ~JoinedAgent() { stop(); }
+
+  bool started() const { return pid_ > 0; }
+  // SIGTERM and wait: the exit status, -1 when it did not exit by itself.
+  int stop() {
+    if (pid_ <= 0) return exit_status_;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return exit_status_;
+  }
+  std::string log() const { return read_file(log_path_); }
+
+ private:
+  std::string log_path_;
+  pid_t pid_ = -1;
+  int exit_status_ = -1;
+};
+
+TEST_F(ContainersTest, SkiffAgentJoinsTheServerAsASecondNodeAndRunsItsPods) {
+  JoinedAgent agent(*server_, env_, "second-node");
+  ASSERT_TRUE(agent.started());
   std::string yaml = pod_yaml("on-second", "Always", "exec sleep 1000") + "  nodeName: second-node\n";
   Json p;
   bool running = wait_for(60s, [&] {
@@ -879,18 +927,27 @@ TEST_F(ContainersTest, SkiffAgentJoinsTheServerAsASecondNodeAndRunsItsPods) {
   Json node = get_json({"get", "node", "second-node"});
   // Deleted while its agent runs, so that agent stops its containers.
   CommandResult deleted = k()({"delete", "pod", "on-second", "--wait=true", "--timeout=60s"});
-  kill(agent, SIGTERM);
-  int status = 0;
-  waitpid(agent, &status, 0);
+  int exit_status = agent.stop();
   k()({"delete", "node", "second-node"});  // so later pods are not scheduled onto a node without an agent
-  ASSERT_TRUE(running) << p.dump(2) << "\n" << read_file(log_path);
-  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << read_file(log_path);
+  ASSERT_TRUE(running) << p.dump(2) << "\n" << agent.log();
+  EXPECT_EQ(exit_status, 0) << agent.log();
   EXPECT_FALSE(p["status"].value("podIP", "").empty());
   // Capacity comes from the machine.
   EXPECT_EQ(node["status"]["capacity"]["cpu"], std::to_string(std::thread::hardware_concurrency()));
   EXPECT_EQ(node["status"]["capacity"]["pods"], "110");
   EXPECT_NE(node["status"]["nodeInfo"]["containerRuntimeVersion"].get<std::string>().find("containerd://"),
             std::string::npos);
+  // As a kubelet's: where its API listens, and the addresses to reach it at.
+  int kubelet_port = node["status"]["daemonEndpoints"]["kubeletEndpoint"].value("Port", 0);
+  EXPECT_GT(kubelet_port, 0);
+  EXPECT_NE(kubelet_port, 10250) << "--node-port 0 picks a free port";
+  EXPECT_NE(agent.log().find("kubelet API on 127.0.0.1:" + std::to_string(kubelet_port)), std::string::npos)
+      << agent.log();
+  Json addresses = node["status"]["addresses"];
+  ASSERT_EQ(addresses.size(), 2u) << addresses.dump();
+  EXPECT_EQ(addresses[0], Json({{"type", "InternalIP"}, {"address", "127.0.0.1"}}));
+  EXPECT_EQ(addresses[1]["type"], "Hostname");
+  EXPECT_EQ(p["status"]["hostIP"], "127.0.0.1");
   EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
 }
 
@@ -1104,6 +1161,120 @@ spec:
     })) << r.out << r.err;
   }
   k().ok({"delete", "deployment", "talker"});
+}
+
+// ---- pods on a joined agent's node: the API server goes through that agent's kubelet API ----
+
+// Applies `yaml` (a pod bound to `node`) once the agent registered the node, and waits until it runs.
+Json run_on_joined_node(const Kubectl& k, const std::string& yaml, const std::string& name) {
+  Json p;
+  auto end = std::chrono::steady_clock::now() + 90s;
+  bool applied = false;
+  while (std::chrono::steady_clock::now() < end) {
+    if (!applied) applied = k({"apply", "-f", "-"}, yaml).exit_code == 0;
+    CommandResult got = k({"get", "pod", name, "-o", "json"});
+    auto parsed = parse_json(got.out);
+    if (parsed.ok() && find_path(*parsed, "status.phase") && (*parsed)["status"]["phase"] == "Running") return *parsed;
+    if (parsed.ok()) p = *parsed;
+    std::this_thread::sleep_for(250ms);
+  }
+  return p;
+}
+
+TEST_F(ContainersTest, KubectlLogsExecAndPortForwardReachPodsOnAJoinedAgentsNode) {
+  JoinedAgent agent(*server_, env_, "remote-node");
+  ASSERT_TRUE(agent.started());
+  const std::string yaml =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: remote-web}\nspec:\n  nodeName: remote-node\n"
+      "  terminationGracePeriodSeconds: 2\n  containers:\n  - name: web\n    image: " + image() + "\n"
+      "    command: [\"sh\", \"-c\", \"mkdir -p /www && echo remote page > /www/index.html && httpd -p 8080 -h /www"
+      " && echo hello from the remote node && i=0 && while true; do i=$((i+1)); echo tick $i; sleep 0.3; done\"]\n";
+  Json p = run_on_joined_node(k(), yaml, "remote-web");
+  ASSERT_EQ(p.value("status", Json::object()).value("phase", ""), "Running") << p.dump(2) << agent.log();
+
+  for (int minor : kubectl_minors()) {
+    SCOPED_TRACE("kubectl 1." + std::to_string(minor));
+    Kubectl kubectl(*server_, minor);
+    CommandResult logs = kubectl({"logs", "remote-web"});
+    EXPECT_EQ(logs.exit_code, 0) << logs.err << agent.log();
+    EXPECT_EQ(logs.out.rfind("hello from the remote node\ntick 1\n", 0), 0u) << logs.out;
+
+    FollowedLines followed = follow_lines(*server_, minor, {"logs", "-f", "remote-web", "--tail=1"}, 3, 20s);
+    ASSERT_EQ(followed.lines.size(), 3u) << agent.log();
+    EXPECT_TRUE(followed.still_running) << "kubectl logs -f ended instead of following";
+    int first = std::stoi(followed.lines[0].substr(5));
+    EXPECT_EQ(followed.lines[2], "tick " + std::to_string(first + 2)) << "lines arrive as the container writes them";
+
+    CommandResult hi = kubectl({"exec", "remote-web", "--", "echo", "hi"});
+    EXPECT_EQ(hi.exit_code, 0) << hi.err << agent.log();
+    EXPECT_EQ(hi.out, "hi\n");
+    CommandResult input = kubectl({"exec", "-i", "remote-web", "--", "sh", "-c", "tr a-z A-Z; exit 4"}, "shout\n");
+    EXPECT_EQ(input.exit_code, 4) << input.err;
+    EXPECT_EQ(input.out, "SHOUT\n");
+
+    EXPECT_EQ(page_through_port_forward(*server_, minor, "remote-web", 8080), "remote page\n");
+  }
+  k()({"delete", "pod", "remote-web", "--wait=true", "--timeout=60s"});
+  agent.stop();
+  k()({"delete", "node", "remote-node"});
+}
+
+TEST_F(ContainersTest, PodsOnAStoppedAgentsNodeAnswerWithTheDialError) {
+  JoinedAgent agent(*server_, env_, "stopping-node");
+  ASSERT_TRUE(agent.started());
+  Json p = run_on_joined_node(k(),
+                              pod_yaml("stranded", "Always", "echo still here; exec sleep 1000") +
+                                  "  nodeName: stopping-node\n",
+                              "stranded");
+  ASSERT_EQ(p.value("status", Json::object()).value("phase", ""), "Running") << p.dump(2) << agent.log();
+  agent.stop();  // containers keep running; nothing answers at the node's kubelet port now
+  CommandResult logs = k()({"logs", "stranded"});
+  CommandResult exec = k()({"exec", "stranded", "--", "true"});
+  JoinedAgent again(*server_, env_, "stopping-node");  // adopts the pod, so that deleting it stops its container
+  k()({"delete", "pod", "stranded", "--wait=true", "--timeout=60s"});
+  again.stop();
+  k()({"delete", "node", "stopping-node"});
+  EXPECT_NE(logs.exit_code, 0);
+  EXPECT_NE(logs.err.find("/containerLogs/default/stranded/main\": dial tcp 127.0.0.1:"), std::string::npos) << logs.err;
+  EXPECT_NE(logs.err.find("connect: connection refused"), std::string::npos) << logs.err;
+  EXPECT_NE(exec.exit_code, 0);
+  EXPECT_NE(exec.err.find("error dialing backend: dial tcp 127.0.0.1:"), std::string::npos) << exec.err;
+}
+
+// The agent's kubelet API serves the API server's kubelet-client certificate alone: the admin's
+// certificate (same CA, system:masters) is 403, none or another CA's is 401.
+TEST_F(ContainersTest, JoinedAgentsKubeletApiRefusesEveryoneButTheApiServer) {
+  JoinedAgent agent(*server_, env_, "guarded-node");
+  ASSERT_TRUE(agent.started());
+  int port = 0;
+  ASSERT_TRUE(wait_for(60s, [&] {
+    Json node = get_json({"get", "node", "guarded-node"});
+    const Json* p = find_path(node, "status.daemonEndpoints.kubeletEndpoint.Port");
+    port = p && p->is_number() ? p->get<int>() : 0;
+    return port > 0 && port != 10250;
+  })) << agent.log();
+  const std::string dir = server_->data_dir();
+  const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/containerLogs/default/absent/main";
+  auto status_with = [&](const std::vector<std::string>& credentials) {
+    std::vector<std::string> argv = {"curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}"};
+    argv.insert(argv.end(), credentials.begin(), credentials.end());
+    argv.push_back(url);
+    return run_command(argv).out;
+  };
+  std::string other_ca = dir + "/other-ca";
+  run_command({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
+               "1", "-subj", "/O=system:masters/CN=kube-apiserver-kubelet-client", "-keyout", other_ca + ".key",
+               "-out", other_ca + ".crt"});
+
+  EXPECT_EQ(status_with({"--cert", dir + "/admin.crt", "--key", dir + "/admin.key"}), "403");
+  EXPECT_EQ(status_with({}), "401");
+  EXPECT_EQ(status_with({"--cert", other_ca + ".crt", "--key", other_ca + ".key"}), "401");
+  // The API server's own identity gets through, to a pod this node does not have.
+  EXPECT_EQ(status_with({"--cert", dir + "/apiserver-kubelet-client.crt", "--key",
+                         dir + "/apiserver-kubelet-client.key"}),
+            "404");
+  agent.stop();
+  k()({"delete", "node", "guarded-node"});
 }
 
 TEST(ContainersWithoutContainerdTest, ServerSaysWhatToInstallAndKeepsServing) {

@@ -94,6 +94,7 @@ struct CriNodeRuntime::Impl {
         context{*cri, {}, {}, {}, options.crash_backoff_base, options.crash_backoff_max, &SystemClock::instance(), {}, {},
                 {}} {
     if (options.node_name.empty()) options.node_name = machine.hostname;
+    if (!options.node_ip.empty()) machine.internal_ip = options.node_ip;
     node_spec.name = options.node_name;
     node_spec.max_pods = options.max_pods;
     node_spec.extra_labels = options.extra_labels;
@@ -689,6 +690,17 @@ void CriNodeRuntime::stop() {
 const std::string& CriNodeRuntime::node_name() const { return impl_->options.node_name; }
 
 bool CriNodeRuntime::registered() const { return impl_->is_registered; }
+
+std::vector<std::string> CriNodeRuntime::node_addresses() const {
+  return {impl_->machine.internal_ip, impl_->machine.hostname};
+}
+
+void CriNodeRuntime::set_kubelet_port(int port) { impl_->node_spec.kubelet_port = port; }
+
+std::shared_ptr<const Json> CriNodeRuntime::find_pod(const std::string& ns, const std::string& name) const {
+  client::ObjectPtr pod = impl_->pods->get(ns, name);
+  return pod && impl_->mine(*pod) ? pod : nullptr;
+}
 
 std::shared_ptr<CriPodLogs> CriNodeRuntime::pod_logs() const { return impl_->pod_logs; }
 std::shared_ptr<CriClient> CriNodeRuntime::cri_client() const { return impl_->cri; }

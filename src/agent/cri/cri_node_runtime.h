@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "agent/cri/cri_client.h"
 #include "client/client.h"
@@ -23,6 +24,7 @@ class CriPodLogs;
 
 struct CriNodeOptions {
   std::string node_name;  // empty: the host name, lower-cased
+  std::string node_ip;    // the Node's InternalIP and the pods' hostIP; empty: the first non-loopback IPv4
   std::string pod_log_dir = "/var/log/pods";
   std::string pods_dir = "/var/lib/skiff/pods";  // pod volumes: <pods_dir>/<uid>/volumes
   // Image archives (*.tar) imported at start; empty: images/ beside pods_dir (DATA_DIR/images under skiff server).
@@ -60,7 +62,14 @@ class CriNodeRuntime {
   void stop();
 
   const std::string& node_name() const;
+  // The addresses the Node reports (InternalIP, Hostname).
+  std::vector<std::string> node_addresses() const;
+  // Where the agent's kubelet API listens (status.daemonEndpoints; 10250 unless set): set once it
+  // listens, since a port it chose is known only then, and before start().
+  void set_kubelet_port(int port);
   bool registered() const;
+  // The pod from the informer's cache when it is bound to this node, else null.
+  std::shared_ptr<const Json> find_pod(const std::string& ns, const std::string& name) const;
   // Serves `kubectl logs` for the pods of this node.
   std::shared_ptr<CriPodLogs> pod_logs() const;
   // The runtime connection, for exec, attach and port-forward sessions.

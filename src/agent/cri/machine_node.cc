@@ -128,7 +128,7 @@ Json machine_node_status(const NodeSpecOptions& node, const MachineInfo& machine
                                                   ready_since)})},
           {"addresses", Json::array({{{"type", "InternalIP"}, {"address", machine.internal_ip}},
                                      {{"type", "Hostname"}, {"address", machine.hostname}}})},
-          {"daemonEndpoints", {{"kubeletEndpoint", {{"Port", 10250}}}}},
+          {"daemonEndpoints", {{"kubeletEndpoint", {{"Port", node.kubelet_port}}}}},
           {"images", images},
           {"nodeInfo",
            {{"machineID", machine.machine_id},

@@ -31,6 +31,7 @@ MachineInfo read_machine_info(const std::string& storage_path);
 struct NodeSpecOptions {
   std::string name;
   int max_pods = 110;
+  int kubelet_port = 10250;  // where the agent's kubelet API listens (status.daemonEndpoints)
   Json extra_labels = Json::object();
   Json taints = Json::array();
 };
