@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "api/crd_validation_rules.h"
 #include "api/name_validation.h"
 #include "util/strings.h"
 
@@ -86,16 +87,39 @@ void validate_column(const Json& col, const std::string& path, FieldErrors& errs
     errs.invalid(path_child(path, "JSONPath"), json_path, "must be a simple json path starting with .");
 }
 
-void validate_version(const Json& version, const std::string& path, bool preserve_unknown, FieldErrors& errs) {
+// Kubernetes converts a v1 CRD whose versions share one schema to spec.validation, so that is
+// where its errors point; otherwise they name each version's schema.
+bool identical_version_schemas(const Json& versions) {
+  if (!versions.is_array() || versions.empty()) return false;
+  const Json& first = child(versions[0], "schema");
+  for (const auto& v : versions)
+    if (!child(v, "schema").is_object() || child(v, "schema") != first) return false;
+  return true;
+}
+
+// What validating a CRD does with its CEL rules. Serving a stored CRD does not check them: a
+// rule that does not compile is then skipped, as Kubernetes serves such a CRD too.
+struct RuleChecking {
+  bool enabled = true;
+  std::vector<std::string>* warnings = nullptr;
+};
+
+void validate_version(const Json& version, const std::string& path, const std::string& schema_path,
+                      bool preserve_unknown, FieldErrors& errs, const RuleChecking& rules) {
   std::string name = str(version, "name");
   if (name.empty()) errs.required(path_child(path, "name"), "");
   else dns1035(errs, path_child(path, "name"), name);
   const Json& schema = child(child(version, "schema"), "openAPIV3Schema");
-  const std::string schema_path = path_child(path_child(path, "schema"), "openAPIV3Schema");
-  if (!schema.is_object()) {
+  if (schema_path.empty()) {
+    // the shared schema, validated with the first version
+  } else if (!schema.is_object()) {
     if (!preserve_unknown) errs.required(schema_path, "");
   } else {
-    parse_structural_schema(schema, schema_path, errs);
+    FieldErrors structural;
+    auto parsed = parse_structural_schema(schema, schema_path, structural);
+    const bool ok = structural.empty();
+    errs.add(structural.causes());
+    if (rules.enabled) compile_validation_rules(*parsed, schema_path, ok, errs, rules.warnings);
   }
   const Json& subresources = child(version, "subresources");
   if (const Json& scale = child(subresources, "scale"); scale.is_object())
@@ -106,7 +130,7 @@ void validate_version(const Json& version, const std::string& path, bool preserv
       validate_column(columns[i], path_index(path_child(path, "additionalPrinterColumns"), i), errs);
 }
 
-void validate_spec(const Json& spec, FieldErrors& errs) {
+void validate_spec(const Json& spec, FieldErrors& errs, const RuleChecking& rules) {
   std::string group = str(spec, "group");
   if (group.empty()) errs.required("spec.group", "");
   else if (auto problems = dns1123_subdomain_errors(group); !problems.empty())
@@ -128,11 +152,17 @@ void validate_spec(const Json& spec, FieldErrors& errs) {
   std::set<std::string> names;
   bool unique = true;
   if (versions.is_array()) {
+    // A schema shared by every version is validated once, as spec.validation.
+    const bool shared_schema = identical_version_schemas(versions);
     for (size_t i = 0; i < versions.size(); ++i) {
       const Json& v = versions[i];
       if (child(v, "storage").is_boolean() && child(v, "storage").get<bool>()) ++storage;
       if (!names.insert(str(v, "name")).second) unique = false;
-      validate_version(v, path_index("spec.versions", i), preserve_unknown, errs);
+      const std::string path = path_index("spec.versions", i);
+      const std::string schema_path = !shared_schema ? path_child(path_child(path, "schema"), "openAPIV3Schema")
+                                      : i == 0       ? "spec.validation.openAPIV3Schema"
+                                                     : "";
+      validate_version(v, path, schema_path, preserve_unknown, errs, rules);
     }
   }
   if (!versions.is_array() || versions.empty()) {
@@ -224,6 +254,16 @@ std::vector<std::string> string_list(const Json& j) {
   return out;
 }
 
+void validate_crd_object(const Json& crd, FieldErrors& errs, const RuleChecking& rules) {
+  const Json& spec = child(crd, "spec");
+  validate_spec(spec, errs, rules);
+  std::string name = str(child(crd, "metadata"), "name");
+  std::string plural = str(child(spec, "names"), "plural");
+  std::string group = str(spec, "group");
+  if (!name.empty() && name != plural + "." + group)
+    errs.invalid("metadata.name", name, "must be spec.names.plural+\".\"+spec.group");
+}
+
 }  // namespace
 
 void default_crd(Json& crd) {
@@ -241,14 +281,13 @@ void default_crd(Json& crd) {
   else if (str(spec["conversion"], "strategy").empty()) spec["conversion"]["strategy"] = "None";
 }
 
-void validate_crd(const Json& crd, FieldErrors& errs) {
-  const Json& spec = child(crd, "spec");
-  validate_spec(spec, errs);
-  std::string name = str(child(crd, "metadata"), "name");
-  std::string plural = str(child(spec, "names"), "plural");
-  std::string group = str(spec, "group");
-  if (!name.empty() && name != plural + "." + group)
-    errs.invalid("metadata.name", name, "must be spec.names.plural+\".\"+spec.group");
+void validate_crd(const Json& crd, FieldErrors& errs) { validate_crd_object(crd, errs, {}); }
+
+std::vector<std::string> crd_rule_warnings(const Json& crd) {
+  FieldErrors ignored;
+  std::vector<std::string> warnings;
+  validate_spec(child(crd, "spec"), ignored, {true, &warnings});
+  return warnings;
 }
 
 void set_crd_condition(Json& crd, const std::string& type, const std::string& status, const std::string& reason,
@@ -278,7 +317,7 @@ std::string custom_type_name(std::string_view group, std::string_view version, s
 Result<std::unique_ptr<CustomResourceSet>> build_custom_resources(const Json& crd, const Schema* object_meta,
                                                                   const Schema* list_meta) {
   FieldErrors errs;
-  validate_crd(crd, errs);
+  validate_crd_object(crd, errs, {false, nullptr});
   std::string crd_name = str(child(crd, "metadata"), "name");
   if (!errs.empty()) return errs.to_error(kCrdGroup, kCrdKind, crd_name);
 
@@ -314,6 +353,7 @@ Result<std::unique_ptr<CustomResourceSet>> build_custom_resources(const Json& cr
     if (const Json& schema = child(child(v, "schema"), "openAPIV3Schema"); schema.is_object()) {
       FieldErrors ignored;  // validated above
       set->structural.push_back(parse_structural_schema(schema, "", ignored));
+      compile_validation_rules(*set->structural.back(), "", true, ignored, nullptr);
       facts.schema = null_if_empty(set->structural.back());
       root = mirror.convert(*facts.schema, true);
     } else {

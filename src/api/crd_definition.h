@@ -50,8 +50,11 @@ struct CustomResourceFacts {
 void default_crd(Json& crd);
 
 // Kubernetes' validation of a (defaulted) CRD: names, group, scope, versions (exactly one
-// storage version), structural schemas, subresources, printer columns, metadata.name.
+// storage version), structural schemas and their CEL rules, subresources, printer columns,
+// metadata.name.
 void validate_crd(const Json& crd, FieldErrors& errs);
+// The Warning lines a CRD earns: CEL rules this server accepts but cannot evaluate.
+std::vector<std::string> crd_rule_warnings(const Json& crd);
 
 // The resources a valid CRD serves; owns the schemas the ResourceInfos point at.
 struct CustomResourceSet {

@@ -1,7 +1,9 @@
 #include "api/crd_registry.h"
 
+#include <algorithm>
 #include <mutex>
 
+#include "api/crd_validation_rules.h"
 #include "util/log.h"
 
 namespace skiff::api {
@@ -21,6 +23,26 @@ std::string key_of(std::string_view group, std::string_view version, std::string
 std::string name_of(const Json& obj) {
   const Json* name = find_path(obj, "metadata.name");
   return name && name->is_string() ? name->get<std::string>() : "";
+}
+
+// Kubernetes' hasBlockingErr: after these schema errors the CEL rules are not evaluated.
+bool blocks_rules(const StatusCause& c) {
+  return c.type == "FieldValueNotSupported" || c.type == "FieldValueRequired" || c.type == "FieldValueTooLong" ||
+         c.type == "FieldValueTooMany" || c.type == "FieldValueTypeInvalid" ||
+         c.message.find(" in body must be of type ") != std::string::npos;
+}
+
+// A body with schema errors still has its CEL rules evaluated (as on create) when none of the
+// errors blocks them, so the 422 lists both; else one cause says they were not checked.
+void add_rule_errors(const StructuralSchema& schema, const Json& obj, FieldErrors& errs) {
+  const auto& causes = errs.causes();
+  if (std::any_of(causes.begin(), causes.end(), blocks_rules)) {
+    errs.add(field_invalid_rendered("<nil>", "\"null\"",
+                                    "some validation rules were not checked because the object was invalid; correct "
+                                    "the existing errors to complete validation"));
+    return;
+  }
+  validate_custom_resource_rules(schema, obj, nullptr, errs, nullptr);
 }
 
 }  // namespace
@@ -125,7 +147,13 @@ void DynamicSchemaRegistry::apply_defaults(const ResourceInfo& info, Json& obj) 
 
 Status DynamicSchemaRegistry::validate_and_prune(const ResourceInfo& info, Json& obj, FieldValidation mode,
                                                  std::vector<std::string>* warnings) const {
-  if (!info.custom) return builtin_.validate_and_prune(info, obj, mode, warnings);
+  if (!info.custom) {
+    Status status = builtin_.validate_and_prune(info, obj, mode, warnings);
+    if (status.ok() && warnings && info.gvk.group == kCrdGroup && info.gvk.kind == kCrdKind) {
+      for (auto& w : crd_rule_warnings(obj)) warnings->push_back(std::move(w));
+    }
+    return status;
+  }
   if (!obj.is_object()) return Error::bad_request("Object '" + info.gvk.kind + "' is not a JSON object");
   std::vector<std::string> pruned;
   if (info.custom->schema) prune_custom_resource(*info.custom->schema, obj, &pruned);
@@ -147,6 +175,7 @@ Status DynamicSchemaRegistry::validate(const ResourceInfo& info, const Json& obj
   FieldErrors errs;
   validate_custom_resource(*info.custom->schema, obj, errs);
   if (errs.empty()) return ok_status();
+  if (info.custom->schema->compiled_rules) add_rule_errors(*info.custom->schema, obj, errs);
   return errs.to_error(info.gvk.group, info.gvk.kind, name_of(obj));
 }
 

@@ -137,6 +137,21 @@ class Parser {
     s.embedded_resource = flag("x-kubernetes-embedded-resource");
     s.list_type = str("x-kubernetes-list-type");
     s.map_type = str("x-kubernetes-map-type");
+    if (auto it = j.find("x-kubernetes-validations"); it != j.end() && it->is_array()) {
+      for (const auto& r : *it) {
+        if (!r.is_object()) continue;
+        ValidationRule rule;
+        auto text = [&](const char* k) { return r.contains(k) && r[k].is_string() ? r[k].get<std::string>() : ""; };
+        rule.rule = text("rule");
+        rule.message = text("message");
+        rule.message_expression = text("messageExpression");
+        rule.field_path = text("fieldPath");
+        if (r.contains("reason") && r["reason"].is_string()) rule.reason = r["reason"].get<std::string>();
+        if (r.contains("optionalOldSelf") && r["optionalOldSelf"].is_boolean())
+          rule.optional_old_self = r["optionalOldSelf"].get<bool>();
+        s.validation_rules.push_back(std::move(rule));
+      }
+    }
     if (auto it = j.find("x-kubernetes-list-map-keys"); it != j.end() && it->is_array())
       for (const auto& k : *it)
         if (k.is_string()) s.list_map_keys.push_back(k.get<std::string>());

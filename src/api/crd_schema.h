@@ -18,6 +18,18 @@ class RE2;
 
 namespace skiff::api {
 
+// One x-kubernetes-validations entry (apiextensions ValidationRule).
+struct ValidationRule {
+  std::string rule;  // a CEL expression over self (and oldSelf)
+  std::string message;
+  std::string message_expression;
+  std::optional<std::string> reason;  // FieldValueInvalid (default), FieldValueForbidden, ...
+  std::string field_path;             // ".spec.x": where a failure is reported
+  std::optional<bool> optional_old_self;
+};
+
+struct CompiledValidationRules;  // api/crd_validation_rules.h
+
 struct StructuralSchema {
   std::string type;  // "" (only with int-or-string or preserve-unknown-fields), object, array, string, ...
   std::string format;
@@ -44,6 +56,8 @@ struct StructuralSchema {
   std::string map_type;
   std::vector<std::unique_ptr<StructuralSchema>> all_of, any_of, one_of;  // value validations only
   std::unique_ptr<StructuralSchema> not_;
+  std::vector<ValidationRule> validation_rules;
+  std::shared_ptr<const CompiledValidationRules> compiled_rules;  // set by compile_validation_rules()
 
   const StructuralSchema* property(std::string_view name) const {
     auto it = properties.find(name);

@@ -101,6 +101,7 @@ void CrdController::serve(const Json& crd, int64_t resource_version) {
       log::warn("crd-controller", "not serving " + name + ": " + served.error().message);
       return;
     }
+    for (const auto& w : api::crd_rule_warnings(crd)) log::warn("crd-controller", name + ": " + w);
   }
   if (!schemas_.serves_crd(name)) return;
   Json& status = desired["status"];

@@ -10,6 +10,7 @@
 #include "api/update_validation.h"
 #include "api/crd_definition.h"
 #include "api/crd_json_path.h"
+#include "api/crd_validation_rules.h"
 #include "apiserver/crd_versions.h"
 #include "apiserver/object_rules.h"
 #include "util/encoding.h"
@@ -232,6 +233,7 @@ Result<Json> Registry::create_object(const api::ResourceInfo& info, const std::s
   if (tracks_generation(info)) m["generation"] = 1;
   prepare_for_create(info, obj);
   schemas_.apply_defaults(info, obj);
+  SKIFF_TRY(api::check_custom_resource_rules(info, obj, nullptr, opts.warnings));
   if (info.gvk.group == "batch" && info.gvk.kind == "Job") generate_job_selector(obj);
   if (!ownership_decided)
     SKIFF_TRY(api::track_update(nullptr, obj, ownership_scope(info, ""), manager_of(opts), format_rfc3339(clock_.now())));
@@ -454,6 +456,7 @@ Result<std::optional<Json>> Registry::store_update(const api::ResourceInfo& info
     api::validate_update(info, obj, current, errs);
     if (!errs.empty()) return errs.to_error(info.gvk.group, info.gvk.kind, name);
   }
+  SKIFF_TRY(api::check_custom_resource_rules(info, obj, &current, opts.warnings));
   if (admission_) {
     AdmissionRequest admission{info, get_string(current["metadata"], "namespace"), name, AdmissionOperation::kUpdate,
                                subresource, obj, &current};
