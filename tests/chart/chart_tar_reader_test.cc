@@ -13,10 +13,10 @@ const std::string kLongTemplate = "templates/" + std::string(60, 'd') + "/" + st
 // A chart packaged the way `helm package` does, through the archive writer.
 std::string packaged_chart() {
   std::vector<ChartFile> files = {
-      {"Chart.yaml", "apiVersion: v2\nname: demo\nversion: 1.2.3\n", 1700000000LL * 1000000000LL},
-      {"values.yaml", "replicas: 2\n", 0},
-      {"templates/cm.yaml", "kind: ConfigMap\n", 0},
-      {kLongTemplate, "kind: Secret\n", 0},
+      {"Chart.yaml", "apiVersion: v2\nname: demo\nversion: 1.2.3\n", 1700000000LL * 1000000000LL, ""},
+      {"values.yaml", "replicas: 2\n", 0, ""},
+      {"templates/cm.yaml", "kind: ConfigMap\n", 0, ""},
+      {kLongTemplate, "kind: Secret\n", 0, ""},
   };
   auto chart = load_chart_files(std::move(files));
   EXPECT_TRUE(chart.ok()) << chart.error().message;

@@ -48,6 +48,10 @@ TEST(YamlCorpus, EveryValuesAndChartFileParses) {
     if (v->is_valid()) {
       auto again = to_yaml(*v);
       ASSERT_TRUE(again.ok()) << entry.path() << ": " << again.error().message;
+      // The shortcut from the value and the JSON text read back as YAML agree.
+      auto through_json = to_yaml_through_json(*v);
+      ASSERT_TRUE(through_json.ok()) << entry.path() << ": " << through_json.error().message;
+      EXPECT_EQ(*again, *through_json) << entry.path();
       auto back = parse_yaml(*again);
       ASSERT_TRUE(back.ok()) << entry.path() << ": " << back.error().message;
       EXPECT_EQ(*to_yaml(*back), *again) << entry.path();

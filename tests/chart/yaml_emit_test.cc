@@ -29,6 +29,13 @@ TEST_P(ToYamlTest, MatchesGoYaml) {
   EXPECT_EQ(*out, GetParam().yaml);
 }
 
+// to_yaml's shortcut (YAML built from the value) and the JSON text read back as YAML.
+TEST_P(ToYamlTest, ShortcutMatchesJsonRoundTrip) {
+  auto out = to_yaml_through_json(GetParam().value);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(*out, GetParam().yaml);
+}
+
 const std::string kWords20 = [] {
   std::string s = "xxxxxxxxxx";
   for (int k = 1; k < 20; ++k) s += " xxxxxxxxxx";

@@ -4,7 +4,8 @@
 #include <cctype>
 #include <unordered_map>
 
-#include "chart/chart/yaml_values.h"
+#include "chart/template/value.h"
+#include "chart/yaml/go_yaml.h"
 
 namespace skiff::chart {
 
@@ -45,15 +46,25 @@ std::string lower_trim(std::string_view s) {
   return out;
 }
 
-const char* json_kind(const Json& j) {
-  if (j.is_string()) return "string";
-  if (j.is_number()) return "number";
-  if (j.is_boolean()) return "bool";
-  if (j.is_array()) return "array";
-  return "object";
+// encoding/json's name for a decoded value's type (in "cannot unmarshal X into ...").
+const char* json_kind(const tmpl::Value& v) {
+  switch (v.kind()) {
+    case tmpl::Kind::kString: return "string";
+    case tmpl::Kind::kBool: return "bool";
+    case tmpl::Kind::kSlice: return "array";
+    case tmpl::Kind::kMap: return "object";
+    default: return "number";
+  }
 }
 
-Error head_type_error(const std::string& path, const Json& v, const std::string& field, const std::string& type) {
+const tmpl::Value* entry(const tmpl::Value& map, std::string_view key) {
+  const auto& entries = map.map_entries();
+  auto it = entries.find(key);
+  return it == entries.end() ? nullptr : &it->second;
+}
+
+Error head_type_error(const std::string& path, const tmpl::Value& v, const std::string& field,
+                      const std::string& type) {
   return Error::invalid("YAML parse error on " + path +
                         ": error unmarshaling JSON: while decoding JSON: json: cannot unmarshal " + json_kind(v) +
                         " into Go struct field " + field + " of type " + type);
@@ -118,29 +129,38 @@ Result<SortedManifests> sort_manifests(const std::map<std::string, std::string>&
     if (!base.empty() && base[0] == '_') continue;
     if (trim_space(content).empty()) continue;
     for (auto& doc : split_manifests(content)) {
-      auto parsed = parse_yaml_json(doc, path);
+      // sigs.k8s.io/yaml into util.SimpleHead: the whole document must parse; only the
+      // head's fields are kept.
+      auto parsed = yaml::parse_yaml(doc, path);
       if (!parsed.ok()) return Error::invalid("YAML parse error on " + path + ": " + parsed.error().message);
-      const Json& head = *parsed;
-      if (!head.is_null() && !head.is_object()) {
+      const tmpl::Value& head = *parsed;
+      bool is_map = head.kind() == tmpl::Kind::kMap;
+      if (head.is_valid() && !is_map) {
         return Error::invalid("YAML parse error on " + path +
                               ": error unmarshaling JSON: while decoding JSON: json: cannot unmarshal " +
                               json_kind(head) + " into Go value of type util.SimpleHead");
       }
       std::string kind, api_version, name;
       std::map<std::string, std::string> annotations;
-      if (head.is_object()) {
-        if (auto k = head.find("kind"); k != head.end() && !k->is_null()) {
-          if (!k->is_string()) return head_type_error(path, *k, "SimpleHead.kind", "string");
-          kind = k->get<std::string>();
+      if (is_map) {
+        if (const auto* k = entry(head, "kind"); k != nullptr && k->is_valid()) {
+          if (k->kind() != tmpl::Kind::kString) return head_type_error(path, *k, "SimpleHead.kind", "string");
+          kind = k->as_string();
         }
-        if (auto v = head.find("apiVersion"); v != head.end() && v->is_string()) api_version = v->get<std::string>();
-        if (auto md = head.find("metadata"); md != head.end() && md->is_object()) {
-          if (auto n = md->find("name"); n != md->end() && n->is_string()) name = n->get<std::string>();
-          if (auto an = md->find("annotations"); an != md->end() && an->is_object()) {
-            for (auto it = an->begin(); it != an->end(); ++it) {
-              if (it->is_null()) continue;
-              if (!it->is_string()) return head_type_error(path, *it, "SimpleHead.metadata.annotations", "string");
-              annotations[it.key()] = it->get<std::string>();
+        if (const auto* v = entry(head, "apiVersion"); v != nullptr && v->kind() == tmpl::Kind::kString) {
+          api_version = v->as_string();
+        }
+        if (const auto* md = entry(head, "metadata"); md != nullptr && md->kind() == tmpl::Kind::kMap) {
+          if (const auto* n = entry(*md, "name"); n != nullptr && n->kind() == tmpl::Kind::kString) {
+            name = n->as_string();
+          }
+          if (const auto* an = entry(*md, "annotations"); an != nullptr && an->kind() == tmpl::Kind::kMap) {
+            for (const auto& [key, value] : an->map_entries()) {
+              if (!value.is_valid()) continue;
+              if (value.kind() != tmpl::Kind::kString) {
+                return head_type_error(path, value, "SimpleHead.metadata.annotations", "string");
+              }
+              annotations[key] = value.as_string();
             }
           }
         }

@@ -114,10 +114,11 @@ Result<Rendered> render_resources(const Chart& chart, const RenderInput& input, 
   std::set<std::string> written;
   if (opts.include_crds) {
     for (const auto& crd : crd_objects(chart)) {
+      std::string data = read_deferred_contents(*crd.file);
       if (opts.output_dir.empty()) {
-        out.manifest += "---\n# Source: " + crd.filename + "\n" + crd.file->data + "\n";
+        out.manifest += "---\n# Source: " + crd.filename + "\n" + data + "\n";
       } else {
-        SKIFF_TRY(write_to_file(opts.output_dir, crd.filename, crd.file->data, written.count(crd.filename) > 0,
+        SKIFF_TRY(write_to_file(opts.output_dir, crd.filename, data, written.count(crd.filename) > 0,
                                 stdout_text));
         written.insert(crd.filename);
       }
@@ -191,7 +192,9 @@ Result<std::string> run_template(const TemplateOptions& opts) {
   if (!fs::exists(chart_path)) return Error::invalid("path \"" + chart_path + "\" not found");
 
   SKIFF_ASSIGN_OR_RETURN(Json user_values, merge_value_options(opts.values));
-  SKIFF_ASSIGN_OR_RETURN(std::shared_ptr<Chart> chart, load_chart(chart_path));
+  // Files only .Files reads wait until a template asks for them.
+  SKIFF_ASSIGN_OR_RETURN(std::shared_ptr<Chart> chart,
+                         load_chart(chart_path, LoadOptions{.defer_file_contents = true}));
   if (!(chart->metadata.type.empty() || chart->metadata.type == "application")) {
     return Error::invalid(chart->metadata.type + " charts are not installable");
   }

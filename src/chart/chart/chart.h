@@ -16,6 +16,9 @@ struct ChartFile {
   std::string name;  // slash-separated path relative to the chart root
   std::string data;
   long long mtime_ns = 0;  // modification time (ns since the epoch); 0 when unknown
+  // Set when the loader left `data` unread (LoadOptions::defer_file_contents): the file
+  // that holds it (read_deferred_contents).
+  std::string deferred_path;
 };
 
 struct Maintainer {

@@ -1,5 +1,6 @@
 #include "chart/chart/loader.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <map>
+#include <system_error>
 
 #include "chart/chart/helmignore.h"
 #include "chart/chart/metadata.h"
@@ -23,16 +25,21 @@ namespace {
 constexpr const char* kUtf8Bom = "\xEF\xBB\xBF";
 
 // One read into a string of the file's size: charts are many small files, and stream
-// buffers cost more than the reads themselves.
-Result<std::string> read_file(const fs::path& p) {
-  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error::not_found("open " + p.string() + ": no such file or directory");
+// buffers cost more than the reads themselves. A regular file's size is exact, so the read
+// stops there (a probe for more data would double the string's capacity); files whose
+// size the kernel does not know (st_size 0) are read to the end. `name` is relative to
+// dir_fd (AT_FDCWD: the working directory); errors show `display`.
+Result<std::string> read_file_at(int dir_fd, const char* name, const std::string& display,
+                                 struct stat* st_out = nullptr) {
+  int fd = ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error::not_found("open " + display + ": no such file or directory");
   struct stat st {};
+  bool sized = ::fstat(fd, &st) == 0 && st.st_size > 0;
   std::string data;
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) data.resize(static_cast<size_t>(st.st_size));
+  if (sized) data.resize(static_cast<size_t>(st.st_size));
   size_t filled = 0;
-  while (true) {
-    if (filled == data.size()) data.resize(data.size() + 4096);  // sizes that fstat does not know
+  while (!sized || filled < data.size()) {
+    if (filled == data.size()) data.resize(data.size() + 4096);
     ssize_t n = ::read(fd, data.data() + filled, data.size() - filled);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
@@ -40,39 +47,99 @@ Result<std::string> read_file(const fs::path& p) {
   }
   ::close(fd);
   data.resize(filled);
+  if (st_out != nullptr) *st_out = st;
   return data;
 }
 
-// filepath.Walk order: each directory's entries sorted by name.
-Status walk(const fs::path& top, const std::string& rel, const IgnoreRules& rules, std::vector<ChartFile>& out) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(top / rel, ec)) names.push_back(entry.path().filename().string());
-  if (ec) return Error::internal("reading " + (top / rel).string() + ": " + ec.message());
-  std::sort(names.begin(), names.end());
-  for (const auto& name : names) {
-    std::string path = rel.empty() ? name : rel + "/" + name;
-    fs::path full = top / path;
-    struct stat st {};
-    bool found = ::stat(full.c_str(), &st) == 0;  // follows symlinks, like helm's sympath
-    bool is_dir = found && S_ISDIR(st.st_mode);
+Result<std::string> read_file(const fs::path& p) { return read_file_at(AT_FDCWD, p.c_str(), p.string()); }
+
+long long mtime_ns_of(const struct stat& st) {
+  return static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
+// Whether load_chart_files reads a file (by its path from the top chart) while loading:
+// metadata, values, schema, lock files, templates and anything directly under charts/
+// (archives). The rest only .Files and CRD installation read.
+bool read_while_loading(std::string_view path) {
+  // A subchart directory's files: classify by the path inside that subchart.
+  while (path.rfind("charts/", 0) == 0) {
+    std::string_view rest = path.substr(7);
+    size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) return true;
+    path = rest.substr(slash + 1);
+  }
+  return path == "Chart.yaml" || path == "Chart.lock" || path == "values.yaml" || path == "values.schema.json" ||
+         path == "requirements.yaml" || path == "requirements.lock" || path.rfind("templates/", 0) == 0;
+}
+
+struct DirEntry {
+  std::string name;
+  unsigned char type;  // d_type
+};
+
+// An open directory, closed when it goes out of scope.
+struct OpenDir {
+  DIR* dir = nullptr;
+  ~OpenDir() {
+    if (dir != nullptr) ::closedir(dir);
+  }
+  int fd() const { return ::dirfd(dir); }
+};
+
+// filepath.Walk order: each directory's entries sorted by name. Files are opened relative
+// to their directory (no path lookup from the root each time), and the entry types from
+// the listing spare a stat per file; symlinks (followed, like helm's sympath) and unknown
+// types are stat'ed. `name` is the directory relative to parent_fd.
+Status walk(int parent_fd, const char* name, const std::string& top, const std::string& rel,
+            const IgnoreRules& rules, const LoadOptions& options, std::vector<ChartFile>& out) {
+  std::string dir_path = top + "/" + rel;
+  OpenDir d;
+  int fd = ::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) d.dir = ::fdopendir(fd);
+  if (d.dir == nullptr) {
+    int err = errno;
+    if (fd >= 0) ::close(fd);
+    return Error::internal("reading " + dir_path + ": " + std::generic_category().message(err));
+  }
+  std::vector<DirEntry> entries;
+  while (const dirent* e = ::readdir(d.dir)) {
+    std::string_view entry_name = e->d_name;
+    if (entry_name == "." || entry_name == "..") continue;
+    entries.push_back({std::string(entry_name), e->d_type});
+  }
+  std::sort(entries.begin(), entries.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+  for (const auto& entry : entries) {
+    std::string path = rel.empty() ? entry.name : rel + "/" + entry.name;
+    bool is_dir = entry.type == DT_DIR;
+    bool is_regular = entry.type == DT_REG;
+    if (entry.type == DT_LNK || entry.type == DT_UNKNOWN) {
+      struct stat st {};
+      bool found = ::fstatat(d.fd(), entry.name.c_str(), &st, 0) == 0;
+      is_dir = found && S_ISDIR(st.st_mode);
+      is_regular = found && S_ISREG(st.st_mode);
+    }
     if (rules.ignore(path, is_dir)) continue;
     if (is_dir) {
-      SKIFF_TRY(walk(top, path, rules, out));
+      SKIFF_TRY(walk(d.fd(), entry.name.c_str(), top, path, rules, options, out));
       continue;
     }
-    if (!found || !S_ISREG(st.st_mode)) {
-      return Error::invalid("cannot load irregular file " + full.string() + " as it has file mode type bits set");
+    std::string full = top + "/" + path;
+    if (!is_regular) {
+      return Error::invalid("cannot load irregular file " + full + " as it has file mode type bits set");
     }
-    SKIFF_ASSIGN_OR_RETURN(std::string data, read_file(full));
+    if (options.defer_file_contents && !read_while_loading(path)) {
+      out.push_back({path, "", 0, std::move(full)});
+      continue;
+    }
+    struct stat st {};
+    SKIFF_ASSIGN_OR_RETURN(std::string data, read_file_at(d.fd(), entry.name.c_str(), full, &st));
     if (data.rfind(kUtf8Bom, 0) == 0) data.erase(0, 3);
-    long long mtime_ns = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
-    out.push_back({path, std::move(data), mtime_ns});
+    out.push_back({path, std::move(data), mtime_ns_of(st), ""});
   }
   return ok_status();
 }
 
-Result<std::shared_ptr<Chart>> load_dir(const fs::path& dir) {
+Result<std::shared_ptr<Chart>> load_dir(const fs::path& dir, const LoadOptions& options) {
   fs::path top = fs::absolute(dir).lexically_normal();
   IgnoreRules rules;
   fs::path ignore_file = top / ".helmignore";
@@ -82,7 +149,9 @@ Result<std::shared_ptr<Chart>> load_dir(const fs::path& dir) {
   }
   rules.add_defaults();
   std::vector<ChartFile> files;
-  SKIFF_TRY(walk(top, "", rules, files));
+  std::string top_dir = top.string();
+  if (top_dir.size() > 1 && top_dir.back() == '/') top_dir.pop_back();  // paths below read "TOP/PATH"
+  SKIFF_TRY(walk(AT_FDCWD, top_dir.c_str(), top_dir, "", rules, options, files));
   return load_chart_files(std::move(files));
 }
 
@@ -95,10 +164,18 @@ std::string extension(const std::string& name) {
 
 }  // namespace
 
-Result<std::shared_ptr<Chart>> load_chart(const std::string& path) {
+std::string read_deferred_contents(const ChartFile& file) {
+  if (file.deferred_path.empty()) return file.data;
+  auto data = read_file(file.deferred_path);
+  if (!data.ok()) return "";
+  if (data->rfind(kUtf8Bom, 0) == 0) data->erase(0, 3);
+  return std::move(data).value();
+}
+
+Result<std::shared_ptr<Chart>> load_chart(const std::string& path, const LoadOptions& options) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return Error::not_found("path \"" + path + "\" not found");
-  if (fs::is_directory(path, ec)) return load_dir(path);
+  if (fs::is_directory(path, ec)) return load_dir(path, options);
   SKIFF_ASSIGN_OR_RETURN(std::string bytes, read_file(path));
   return load_chart_archive(bytes);
 }
@@ -152,7 +229,7 @@ Result<std::shared_ptr<Chart>> load_chart_files(std::vector<ChartFile> files) {
       }
       std::string rest = n.substr(7);
       std::string cname = rest.substr(0, rest.find('/'));
-      subcharts[cname].push_back({rest, std::move(f.data), f.mtime_ns});
+      subcharts[cname].push_back({rest, std::move(f.data), f.mtime_ns, std::move(f.deferred_path)});
     } else {
       c->files.push_back(std::move(f));
     }
@@ -175,7 +252,7 @@ Result<std::shared_ptr<Chart>> load_chart_files(std::vector<ChartFile> files) {
       for (auto& f : sub_files) {
         auto slash = f.name.find('/');
         if (slash == std::string::npos) continue;
-        buff.push_back({f.name.substr(slash + 1), std::move(f.data), f.mtime_ns});
+        buff.push_back({f.name.substr(slash + 1), std::move(f.data), f.mtime_ns, std::move(f.deferred_path)});
       }
       sc = load_chart_files(std::move(buff));
     }
@@ -206,7 +283,7 @@ Result<std::shared_ptr<Chart>> load_chart_archive(const std::string& bytes) {
     // A later entry of the same name wins, as helm's loader keeps the last.
     auto same = std::find_if(files.begin(), files.end(), [&](const ChartFile& f) { return f.name == name; });
     if (same != files.end()) files.erase(same);
-    files.push_back({name, std::move(data), entry.mtime_s * 1000000000LL});
+    files.push_back({name, std::move(data), entry.mtime_s * 1000000000LL, ""});
   }
   if (files.empty()) return Error::invalid("no files in chart archive");
   return load_chart_files(std::move(files));

@@ -10,8 +10,18 @@
 
 namespace skiff::chart {
 
+struct LoadOptions {
+  // Leave the files that loading itself does not read (READMEs, crds/, files for .Files)
+  // unread in a chart directory: their ChartFile has deferred_path set and no mtime.
+  // For a render, which reads only the files its templates ask for.
+  bool defer_file_contents = false;
+};
+
 // A chart directory (honouring .helmignore) or a gzipped tar archive.
-Result<std::shared_ptr<Chart>> load_chart(const std::string& path);
+Result<std::shared_ptr<Chart>> load_chart(const std::string& path, const LoadOptions& options = {});
+
+// A file's contents, read now if the loader deferred them (empty if the file has gone).
+std::string read_deferred_contents(const ChartFile& file);
 
 // helm's LoadFiles: sorts files into Chart.yaml, values, schema, templates, charts/
 // (subcharts, directories or .tgz) and other files, then validates the metadata.

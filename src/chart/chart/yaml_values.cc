@@ -57,7 +57,8 @@ Result<Json> load_values(std::string_view text, std::string_view source) {
                             "cannot unmarshal " + std::string(current.is_array() ? "array" : current.is_string() ? "string" : current.is_boolean() ? "bool" : "number") +
                             " into Go value of type map[string]interface {}");
     }
-    values = merge_maps(values, current);
+    // The first document needs no merge (merge_maps copies).
+    values = values.empty() ? std::move(current) : merge_maps(values, current);
   }
   return values;
 }

@@ -110,7 +110,9 @@ Result<std::map<std::string, std::string>> render_chart(const Chart& chart, cons
 
   std::vector<std::string> keys = parse_order(tpls);
   for (const auto& name : keys) {
-    Status parsed = set.parse(name, *tpls[name].text);
+    // The set views the chart's text rather than copying it: the chart outlives the set.
+    std::shared_ptr<const std::string> text(std::shared_ptr<void>(), tpls[name].text);
+    Status parsed = set.parse(name, std::move(text));
     if (!parsed.ok()) return Error::invalid(cleanup_parse_error(name, parsed.error().message));
   }
   std::map<std::string, std::string> rendered;

@@ -40,17 +40,16 @@ tmpl::Function include_function(std::shared_ptr<IncludeCounts> counts) {
   return [counts](std::vector<Value>& args, tmpl::CallContext& ctx) -> Result<Value> {
     const std::string& name = args[0].as_string();
     auto it = counts->find(name);
-    if (it != counts->end()) {
-      if (it->second > kRecursionMax) {
-        return Error::invalid("rendering template has a nested reference name: " + name +
-                              ": unable to execute template");
-      }
-      ++it->second;
-    } else {
-      (*counts)[name] = 1;
+    if (it == counts->end()) {
+      it = counts->emplace(name, 0).first;
+    } else if (it->second > kRecursionMax) {
+      return Error::invalid("rendering template has a nested reference name: " + name +
+                            ": unable to execute template");
     }
+    int& count = it->second;  // stays valid while nested includes add names
+    ++count;
     auto out = ctx.execute_template(name, args[1]);
-    --(*counts)[name];
+    --count;
     if (!out.ok()) return std::move(out).error();
     return Value::string(std::move(out).value());
   };

@@ -2,16 +2,23 @@
 // required, fail, lookup (empty offline), toYaml/fromYaml/toJson/fromJson and friends.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "chart/template/template.h"
 
 namespace skiff::chart {
 
+// Hashing for include counts, keyed by std::string and looked up by string_view.
+struct IncludeNameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+
 // Per-render counts of nested include calls by template name (helm's includedNames).
-using IncludeCounts = std::map<std::string, int, std::less<>>;
+using IncludeCounts = std::unordered_map<std::string, int, IncludeNameHash, std::equal_to<>>;
 
 // Adds helm's functions (after Sprig's, replacing getHostByName with the offline one).
 void add_helm_functions(tmpl::TemplateSet& set, std::shared_ptr<IncludeCounts> counts);

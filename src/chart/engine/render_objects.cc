@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "chart/chart/go_glob.h"
+#include "chart/chart/loader.h"
 #include "chart/chart/yaml_values.h"
 #include "chart/template/function.h"
 #include "util/encoding.h"
@@ -34,17 +35,7 @@ bool all_digits(std::string_view s) {
 
 std::shared_ptr<const TypeInfo> files_type();
 
-Value files_from(std::map<std::string, std::string> files) {
-  ValueMap entries;
-  for (auto& [k, v] : files) entries.emplace(k, str(v));
-  return Value::map(std::move(entries), Kind::kString).with_type(files_type());
-}
-
-std::map<std::string, std::string> files_of(const Value& receiver) {
-  std::map<std::string, std::string> out;
-  for (const auto& [k, v] : receiver.map_entries()) out[k] = v.unboxed().as_string();
-  return out;
-}
+Value files_from(ValueMap entries) { return Value::map(std::move(entries), Kind::kString).with_type(files_type()); }
 
 std::string base_name(const std::string& path) {
   auto slash = path.rfind('/');
@@ -62,48 +53,67 @@ std::string yaml_of_string_map(const std::map<std::string, std::string>& m) {
   return s;
 }
 
+// A file the loader left unread, read when a template first asks for its text.
+class DeferredFileText final : public tmpl::DeferredText {
+ public:
+  explicit DeferredFileText(const ChartFile& file) : file_{file.name, "", 0, file.deferred_path} {}
+  const std::string& get() const override {
+    if (!read_) {
+      text_ = read_deferred_contents(file_);
+      read_ = true;
+    }
+    return text_;
+  }
+
+ private:
+  ChartFile file_;
+  mutable bool read_ = false;
+  mutable std::string text_;
+};
+
 std::shared_ptr<const TypeInfo> files_type() {
   static const std::shared_ptr<const TypeInfo> type = [] {
     auto t = std::make_shared<TypeInfo>();
     t->name = "engine.files";
-    auto get = [](std::vector<Value>& args) -> std::string {
+    // A file's entry (a string value, possibly not read yet), or "" for none.
+    auto get = [](std::vector<Value>& args) -> Value {
       const auto& entries = args[0].map_entries();
       auto it = entries.find(args[1].as_string());
-      return it == entries.end() ? "" : it->second.unboxed().as_string();
+      return it == entries.end() ? str("") : it->second.unboxed();
     };
     t->methods["Get"] = tmpl::make_function({ParamKind::kString}, false,
                                              [get](std::vector<Value>& args, tmpl::CallContext&) -> Result<Value> {
-                                               return str(get(args));
+                                               return get(args);
                                              });
     t->methods["GetBytes"] = tmpl::make_function(
         {ParamKind::kString}, false, [get](std::vector<Value>& args, tmpl::CallContext&) -> Result<Value> {
           ValueList bytes;
-          for (unsigned char c : get(args)) bytes.push_back(Value::unsigned_integer(c, Kind::kUint8));
+          for (unsigned char c : get(args).as_string()) bytes.push_back(Value::unsigned_integer(c, Kind::kUint8));
           return Value::list(std::move(bytes), Kind::kUint8);
         });
     t->methods["Glob"] = tmpl::make_function(
         {ParamKind::kString}, false, [](std::vector<Value>& args, tmpl::CallContext&) -> Result<Value> {
-          std::map<std::string, std::string> matched;
-          for (auto& [k, v] : files_of(args[0])) {
-            if (gobwas_glob_match(args[1].as_string(), k)) matched[k] = v;
+          ValueMap matched;
+          for (const auto& [k, v] : args[0].map_entries()) {
+            if (gobwas_glob_match(args[1].as_string(), k)) matched.emplace(k, v);
           }
           return files_from(std::move(matched));
         });
     t->methods["AsConfig"] = tmpl::make_function(
         {}, false, [](std::vector<Value>& args, tmpl::CallContext&) -> Result<Value> {
           std::map<std::string, std::string> m;
-          for (auto& [k, v] : files_of(args[0])) m[base_name(k)] = v;
+          for (const auto& [k, v] : args[0].map_entries()) m[base_name(k)] = v.unboxed().as_string();
           return str(yaml_of_string_map(m));
         });
     t->methods["AsSecrets"] = tmpl::make_function(
         {}, false, [](std::vector<Value>& args, tmpl::CallContext&) -> Result<Value> {
           std::map<std::string, std::string> m;
-          for (auto& [k, v] : files_of(args[0])) m[base_name(k)] = base64_encode(v);
+          for (const auto& [k, v] : args[0].map_entries()) m[base_name(k)] = base64_encode(v.unboxed().as_string());
           return str(yaml_of_string_map(m));
         });
     t->methods["Lines"] = tmpl::make_function(
         {ParamKind::kString}, false, [get](std::vector<Value>& args, tmpl::CallContext&) -> Result<Value> {
-          std::string s = get(args);
+          std::string s = get(args).as_string();
           if (s.empty()) return Value::list({}, Kind::kString);
           if (s.back() == '\n') s.pop_back();
           ValueList lines;
@@ -340,9 +350,12 @@ Value make_chart_value(const Chart& chart) {
 }
 
 Value make_files_value(const std::vector<ChartFile>& files) {
-  std::map<std::string, std::string> m;
-  for (const auto& f : files) m[f.name] = f.data;
-  return files_from(std::move(m));
+  ValueMap entries;
+  for (const auto& f : files) {
+    Value text = f.deferred_path.empty() ? str(f.data) : Value::deferred_string(std::make_shared<DeferredFileText>(f));
+    entries.insert_or_assign(f.name, std::move(text));
+  }
+  return files_from(std::move(entries));
 }
 
 Value make_release_value(const ReleaseInfo& r) {

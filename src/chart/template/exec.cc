@@ -22,7 +22,7 @@ struct ExecError {
 
 enum class Flow { kNormal, kBreak, kContinue };
 
-using ArgNodes = std::span<const NodePtr>;
+using ArgNodes = std::span<Node* const>;
 // Go's "missingVal": no value piped in from the previous command.
 using Final = std::optional<Value>;
 
@@ -81,7 +81,7 @@ Value convert_int(const Value& v, const ParamType& t) {
   }
 }
 
-bool is_hex_int(const std::string& s) {
+bool is_hex_int(std::string_view s) {
   return s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
          s.find_first_of("pP") == std::string::npos;
 }
@@ -94,7 +94,7 @@ class Executor final : public CallContext {
   void run(const Value& data) {
     vars_.emplace_back("$", data);
     if (!tmpl_->root) errorf(go_quote(tmpl_->name) + " is an incomplete or empty template");
-    walk(data, tmpl_->root.get());
+    walk(data, tmpl_->root);
   }
 
   // CallContext
@@ -122,25 +122,25 @@ class Executor final : public CallContext {
 
   size_t mark() const { return vars_.size(); }
   void pop(size_t m) { vars_.resize(m); }
-  void push(const std::string& name, Value v) { vars_.emplace_back(name, std::move(v)); }
+  void push(std::string_view name, Value v) { vars_.emplace_back(name, std::move(v)); }
 
-  void set_var(const std::string& name, const Value& v) {
+  void set_var(std::string_view name, const Value& v) {
     for (size_t i = vars_.size(); i-- > 0;) {
       if (vars_[i].first == name) {
         vars_[i].second = v;
         return;
       }
     }
-    errorf("undefined variable: " + name);
+    errorf("undefined variable: " + std::string(name));
   }
 
   void set_top_var(size_t n, const Value& v) { vars_[vars_.size() - n].second = v; }
 
-  Value var_value(const std::string& name) {
+  Value var_value(std::string_view name) {
     for (size_t i = vars_.size(); i-- > 0;) {
       if (vars_[i].first == name) return vars_[i].second;
     }
-    errorf("undefined variable: " + name);
+    errorf("undefined variable: " + std::string(name));
   }
 
   Flow walk(const Value& dot, const Node* node) {
@@ -148,7 +148,7 @@ class Executor final : public CallContext {
     switch (node->type) {
       case NodeType::kAction: {
         auto* a = static_cast<const ActionNode*>(node);
-        Value val = eval_pipeline(dot, a->pipe.get());
+        Value val = eval_pipeline(dot, a->pipe);
         if (a->pipe->decl.empty()) print_value(node, val);
         return Flow::kNormal;
       }
@@ -159,7 +159,7 @@ class Executor final : public CallContext {
       case NodeType::kWith: return walk_if_or_with(dot, static_cast<const BranchNode*>(node));
       case NodeType::kList:
         for (const auto& child : static_cast<const ListNode*>(node)->nodes) {
-          Flow f = walk(dot, child.get());
+          Flow f = walk(dot, child);
           if (f != Flow::kNormal) return f;
         }
         return Flow::kNormal;
@@ -172,12 +172,12 @@ class Executor final : public CallContext {
 
   Flow walk_if_or_with(const Value& dot, const BranchNode* n) {
     size_t m = mark();
-    Value val = eval_pipeline(dot, n->pipe.get());
+    Value val = eval_pipeline(dot, n->pipe);
     Flow f = Flow::kNormal;
     if (is_true(val)) {
-      f = walk(n->type == NodeType::kWith ? val : dot, n->list.get());
+      f = walk(n->type == NodeType::kWith ? val : dot, n->list);
     } else if (n->else_list) {
-      f = walk(dot, n->else_list.get());
+      f = walk(dot, n->else_list);
     }
     pop(m);
     return f;
@@ -200,7 +200,7 @@ class Executor final : public CallContext {
         set_top_var(2, index);
       }
     }
-    Flow f = walk(elem, r->list.get());
+    Flow f = walk(elem, r->list);
     pop(m);
     return f != Flow::kBreak;
   }
@@ -208,7 +208,7 @@ class Executor final : public CallContext {
   void walk_range(const Value& dot, const BranchNode* r) {
     at(r);
     size_t outer = mark();
-    Value val = eval_pipeline(dot, r->pipe.get());
+    Value val = eval_pipeline(dot, r->pipe);
     size_t m = mark();
     Kind k = val.kind();
     bool ran = false;
@@ -242,7 +242,7 @@ class Executor final : public CallContext {
     } else if (k != Kind::kInvalid) {
       errorf("range can't iterate over " + go_format_value(val));
     }
-    if (!ran && r->else_list) walk(dot, r->else_list.get());
+    if (!ran && r->else_list) walk(dot, r->else_list);
     pop(outer);
   }
 
@@ -253,21 +253,18 @@ class Executor final : public CallContext {
     if (depth_ + 1 >= kMaxExecDepth || StackGuard::exhausted()) {
       errorf("exceeded maximum template depth (" + std::to_string(kMaxExecDepth) + ")");
     }
-    Value dot = eval_pipeline(dot_in, t->pipe.get());
+    Value dot = eval_pipeline(dot_in, t->pipe);
     Executor nested(set_, *tree, out_, depth_ + 1);
     nested.vars_.emplace_back("$", dot);
-    nested.walk(dot, tree->root.get());
+    nested.walk(dot, tree->root);
   }
 
   Value eval_pipeline(const Value& dot, const PipeNode* pipe) {
     if (pipe == nullptr) return Value();
     at(pipe);
-    Final final;
-    Value value;
-    for (const auto& cmd : pipe->cmds) {
-      value = eval_command(dot, cmd.get(), final).unboxed();
-      final = value;
-    }
+    Final final;  // each command's result is the next one's final argument
+    for (const auto& cmd : pipe->cmds) final = eval_command(dot, cmd, final).unboxed();
+    Value value = final ? std::move(*final) : Value();
     for (const auto& var : pipe->decl) {
       if (pipe->is_assign) {
         set_var(var->ident[0], value);
@@ -283,7 +280,7 @@ class Executor final : public CallContext {
   }
 
   Value eval_command(const Value& dot, const CommandNode* cmd, const Final& final) {
-    const Node* first = cmd->args[0].get();
+    const Node* first = cmd->args[0];
     ArgNodes rest(cmd->args.data() + 1, cmd->args.size() - 1);
     switch (first->type) {
       case NodeType::kField:
@@ -307,20 +304,20 @@ class Executor final : public CallContext {
       case NodeType::kDot: return dot;
       case NodeType::kNil: errorf("nil is not a command");
       case NodeType::kNumber: return ideal_constant(static_cast<const NumberNode*>(first));
-      case NodeType::kString: return Value::string(static_cast<const StringNode*>(first)->text);
+      case NodeType::kString: return Value::string(std::string(static_cast<const StringNode*>(first)->text));
       default: errorf("can't evaluate command " + go_quote(first->str()));
     }
   }
 
   Value ideal_constant(const NumberNode* c) {
     at(c);
-    if (c->is_complex) errorf("complex constants are not supported: " + c->text);
+    if (c->is_complex) errorf("complex constants are not supported: " + std::string(c->text));
     if (c->is_float && !is_hex_int(c->text) && c->text[0] != '\'' &&
         c->text.find_first_of(".eEpP") != std::string::npos) {
       return Value::float64(c->float64);
     }
     if (c->is_int) return Value::integer(c->int64, Kind::kInt);
-    if (c->is_uint) errorf(c->text + " overflows int");
+    if (c->is_uint) errorf(std::string(c->text) + " overflows int");
     return Value();
   }
 
@@ -333,7 +330,7 @@ class Executor final : public CallContext {
     at(chain);
     if (chain->field.empty()) errorf("internal error: no fields in evalChainNode");
     if (chain->node->type == NodeType::kNil) errorf("indirection through explicit nil in " + chain->str());
-    Value pipe = eval_arg(dot, nullptr, chain->node.get());
+    Value pipe = eval_arg(dot, nullptr, chain->node);
     return eval_field_chain(dot, pipe, chain, chain->field, rest, final);
   }
 
@@ -344,12 +341,12 @@ class Executor final : public CallContext {
       not_a_function(rest, var, final);
       return value;
     }
-    std::vector<std::string> fields(var->ident.begin() + 1, var->ident.end());
+    std::span<const std::string_view> fields(var->ident.data() + 1, var->ident.size() - 1);
     return eval_field_chain(dot, value, var, fields, rest, final);
   }
 
   Value eval_field_chain(const Value& dot, Value receiver, const Node* node,
-                         const std::vector<std::string>& ident, ArgNodes rest, const Final& final) {
+                         std::span<const std::string_view> ident, ArgNodes rest, const Final& final) {
     size_t n = ident.size();
     for (size_t i = 0; i + 1 < n; ++i) {
       receiver = eval_field(dot, ident[i], node, {}, std::nullopt, receiver);
@@ -366,7 +363,7 @@ class Executor final : public CallContext {
     return eval_call(dot, *fn, nullptr, is_builtin, cmd, node->ident, rest, final);
   }
 
-  Value eval_field(const Value& dot, const std::string& field_name, const Node* node, ArgNodes rest,
+  Value eval_field(const Value& dot, std::string_view field_name, const Node* node, ArgNodes rest,
                    const Final& final, const Value& receiver_in) {
     if (!receiver_in.is_valid() && !receiver_in.is_boxed()) {
       if (set_.missing_key() == MissingKey::kError) {
@@ -374,14 +371,17 @@ class Executor final : public CallContext {
       }
       return Value();
     }
-    std::string typ = receiver_in.static_type_name();
-    if (receiver_in.is_nil_interface()) errorf("nil pointer evaluating " + typ + "." + field_name);
-    Value receiver = receiver_in.unboxed();
+    if (receiver_in.is_nil_interface()) {
+      errorf("nil pointer evaluating " + receiver_in.static_type_name() + "." + std::string(field_name));
+    }
+    // Boxing matters only to a method's receiver argument: fields are read in place.
+    const Value& receiver = receiver_in;
     const auto& type = receiver.type_info();
     if (type) {
       auto it = type->methods.find(field_name);
       if (it != type->methods.end()) {
-        return eval_call(dot, it->second, &receiver, false, node, field_name, rest, final);
+        Value unboxed = receiver_in.unboxed();
+        return eval_call(dot, it->second, &unboxed, false, node, field_name, rest, final);
       }
     }
     bool has_args = !rest.empty() || final.has_value();
@@ -390,11 +390,11 @@ class Executor final : public CallContext {
       auto found = entries.find(field_name);
       if (type && type->is_struct) {
         if (found != entries.end()) {
-          if (has_args) errorf(field_name + " has arguments but cannot be invoked as function");
+          if (has_args) errorf(std::string(field_name) + " has arguments but cannot be invoked as function");
           return receiver.element(found->second);
         }
       } else {
-        if (has_args) errorf(field_name + " is not a method but has arguments");
+        if (has_args) errorf(std::string(field_name) + " is not a method but has arguments");
         if (found != entries.end()) return receiver.element(found->second);
         switch (set_.missing_key()) {
           case MissingKey::kDefault: return Value();
@@ -403,22 +403,22 @@ class Executor final : public CallContext {
         }
       }
     }
-    errorf("can't evaluate field " + field_name + " in type " + typ);
+    errorf("can't evaluate field " + std::string(field_name) + " in type " + receiver_in.static_type_name());
   }
 
   Value eval_call(const Value& dot, const FunctionDef& fn, const Value* receiver, bool is_builtin,
-                  const Node* node, const std::string& name, ArgNodes args, const Final& final) {
+                  const Node* node, std::string_view name, ArgNodes args, const Final& final) {
     const auto& params = fn.sig.params;
     size_t num_in = args.size() + (final ? 1 : 0);
     size_t num_fixed = args.size();
     if (fn.sig.variadic) {
       num_fixed = params.size() - 1;
       if (num_in < num_fixed) {
-        errorf("wrong number of args for " + name + ": want at least " + std::to_string(params.size() - 1) +
-               " got " + std::to_string(args.size()));
+        errorf("wrong number of args for " + std::string(name) + ": want at least " +
+               std::to_string(params.size() - 1) + " got " + std::to_string(args.size()));
       }
     } else if (num_in != params.size()) {
-      errorf("wrong number of args for " + name + ": want " + std::to_string(params.size()) + " got " +
+      errorf("wrong number of args for " + std::string(name) + ": want " + std::to_string(params.size()) + " got " +
              std::to_string(num_in));
     }
 
@@ -426,7 +426,7 @@ class Executor final : public CallContext {
       const ParamType& arg_type = params[0];
       Value v;
       for (const auto& arg : args) {
-        v = eval_arg(dot, &arg_type, arg.get());
+        v = eval_arg(dot, &arg_type, arg);
         if (is_true(v) == (name == "or")) return v;
       }
       if (final) v = validate_type(*final, &arg_type);
@@ -437,9 +437,9 @@ class Executor final : public CallContext {
     argv.reserve(num_in + 1);
     if (receiver != nullptr) argv.push_back(*receiver);
     size_t i = 0;
-    for (; i < num_fixed && i < args.size(); ++i) argv.push_back(eval_arg(dot, &params[i], args[i].get()));
+    for (; i < num_fixed && i < args.size(); ++i) argv.push_back(eval_arg(dot, &params[i], args[i]));
     if (fn.sig.variadic) {
-      for (; i < args.size(); ++i) argv.push_back(eval_arg(dot, &params.back(), args[i].get()));
+      for (; i < args.size(); ++i) argv.push_back(eval_arg(dot, &params.back(), args[i]));
     }
     if (final) {
       const ParamType* t = &params.back();
@@ -459,7 +459,7 @@ class Executor final : public CallContext {
     }
     if (!result.ok()) {
       at(node);
-      errorf("error calling " + name + ": " + result.error().message);
+      errorf("error calling " + std::string(name) + ": " + result.error().message);
     }
     return std::move(result).value();
   }
@@ -502,18 +502,19 @@ class Executor final : public CallContext {
     return def.fn(call_args, *this);
   }
 
-  Value validate_type(const Value& value, const ParamType* typ) {
+  // Takes the value by value: arguments are mostly fresh results, moved through.
+  Value validate_type(Value value, const ParamType* typ) {
     if (typ == nullptr) return value;
     if (!value.is_valid() && !value.is_boxed()) {
       if (can_be_nil(*typ)) return zero_of(*typ);
       errorf("invalid value; expected " + typ->go_name());
     }
     if (typ->kind == ParamKind::kValue) return value;
-    if (typ->kind == ParamKind::kAny) return value.unboxed();
+    if (typ->kind == ParamKind::kAny) return std::move(value).unboxed();
     if (value.is_nil_interface()) {
       errorf("wrong type for value; expected " + typ->go_name() + "; got " + value.static_type_name());
     }
-    Value v = value.unboxed();
+    Value v = std::move(value).unboxed();
     if (!assignable(v, *typ)) {
       errorf("wrong type for value; expected " + typ->go_name() + "; got " + v.type_name());
     }
@@ -555,7 +556,7 @@ class Executor final : public CallContext {
         if (num && num->is_uint) return Value::unsigned_integer(static_cast<uint32_t>(num->uint64), Kind::kUint32);
         errorf("expected unsigned integer; found " + n->str());
       case ParamKind::kString:
-        if (n->type == NodeType::kString) return Value::string(static_cast<const StringNode*>(n)->text);
+        if (n->type == NodeType::kString) return Value::string(std::string(static_cast<const StringNode*>(n)->text));
         errorf("expected string; found " + n->str());
       case ParamKind::kAny:
       case ParamKind::kValue: {
@@ -572,7 +573,7 @@ class Executor final : public CallContext {
     switch (n->type) {
       case NodeType::kBool: return Value::boolean(static_cast<const BoolNode*>(n)->value);
       case NodeType::kNumber: return ideal_constant(static_cast<const NumberNode*>(n));
-      case NodeType::kString: return Value::string(static_cast<const StringNode*>(n)->text);
+      case NodeType::kString: return Value::string(std::string(static_cast<const StringNode*>(n)->text));
       default: errorf("can't handle assignment of " + n->str() + " to empty interface argument");
     }
   }
@@ -592,7 +593,7 @@ class Executor final : public CallContext {
   std::string* out_;
   int depth_;
   const Node* node_ = nullptr;
-  std::vector<std::pair<std::string, Value>> vars_;
+  std::vector<std::pair<std::string_view, Value>> vars_;  // names view the templates' texts
 };
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "chart/template/lexer.h"
 
 #include <algorithm>
-#include <map>
 
 #include "chart/template/go_strconv.h"
 
@@ -17,7 +16,14 @@ constexpr size_t kTrimMarkerLen = 2;  // marker plus the space before or after i
 
 bool is_space(int r) { return r == ' ' || r == '\t' || r == '\r' || r == '\n'; }
 
-bool is_alnum(int r) { return r == '_' || (r >= 0 && (is_letter(r) || is_digit(r))); }
+bool is_ascii_alnum(int r) {
+  return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') || r == '_';
+}
+
+bool is_alnum(int r) {
+  if (r >= 0 && r < 0x80) return is_ascii_alnum(r);  // templates are nearly all ASCII
+  return r >= 0 && (is_letter(r) || is_digit(r));
+}
 
 bool has_left_trim_marker(std::string_view s) {
   return s.size() >= 2 && s[0] == '-' && is_space(static_cast<unsigned char>(s[1]));
@@ -28,7 +34,11 @@ bool has_right_trim_marker(std::string_view s) {
 }
 
 bool starts_with(std::string_view s, size_t at, std::string_view prefix) {
-  return at <= s.size() && s.substr(at).substr(0, prefix.size()) == prefix;
+  if (at > s.size() || s.size() - at < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (s[at + i] != prefix[i]) return false;
+  }
+  return true;
 }
 
 size_t count_newlines(std::string_view s) { return std::count(s.begin(), s.end(), '\n'); }
@@ -60,16 +70,25 @@ std::string sharp_u(int r) {
   return s;
 }
 
-const std::map<std::string_view, ItemType>& keywords() {
-  static const std::map<std::string_view, ItemType> kKeywords = {
-      {".", ItemType::kDot},           {"block", ItemType::kBlock},
-      {"break", ItemType::kBreak},     {"continue", ItemType::kContinue},
-      {"define", ItemType::kDefine},   {"else", ItemType::kElse},
-      {"end", ItemType::kEnd},         {"if", ItemType::kIf},
-      {"range", ItemType::kRange},     {"nil", ItemType::kNil},
-      {"template", ItemType::kTemplate}, {"with", ItemType::kWith},
-  };
-  return kKeywords;
+// Go's key map of keywords (identifiers only reach here, so "." is never asked for);
+// kIdentifier for other words.
+ItemType keyword(std::string_view word) {
+  switch (word.size()) {
+    case 2: return word == "if" ? ItemType::kIf : ItemType::kIdentifier;
+    case 3: return word == "end" ? ItemType::kEnd : word == "nil" ? ItemType::kNil : ItemType::kIdentifier;
+    case 4: return word == "else" ? ItemType::kElse : word == "with" ? ItemType::kWith : ItemType::kIdentifier;
+    case 5:
+      return word == "block"   ? ItemType::kBlock
+             : word == "break" ? ItemType::kBreak
+             : word == "range" ? ItemType::kRange
+                               : ItemType::kIdentifier;
+    case 6: return word == "define" ? ItemType::kDefine : ItemType::kIdentifier;
+    case 8:
+      return word == "continue"   ? ItemType::kContinue
+             : word == "template" ? ItemType::kTemplate
+                                  : ItemType::kIdentifier;
+    default: return ItemType::kIdentifier;
+  }
 }
 
 }  // namespace
@@ -184,6 +203,7 @@ Item Lexer::errorf(std::string message) {
 }
 
 bool Lexer::at_terminator() {
+  if (pos_ < input_.size() && is_ascii_alnum(static_cast<unsigned char>(input_[pos_]))) return false;
   int r = peek();
   if (is_space(r)) return true;
   switch (r) {
@@ -197,6 +217,8 @@ bool Lexer::at_terminator() {
 
 bool Lexer::at_right_delim(bool* trim) {
   *trim = false;
+  // "}}" and " -}}" start with '}' or a space; most tokens start with neither.
+  if (pos_ >= input_.size() || (input_[pos_] != '}' && !is_space_char(input_[pos_]))) return false;
   if (has_right_trim_marker(input_.substr(std::min(pos_, input_.size()))) &&
       starts_with(input_, pos_ + kTrimMarkerLen, kRightDelim)) {
     *trim = true;
@@ -417,11 +439,12 @@ bool Lexer::lex_inside_action(Item* out, State* next_state) {
 
 bool Lexer::lex_space(Item* out, State* next_state) {
   int num_spaces = 0;
-  while (is_space(peek())) {
-    next();
+  while (pos_ < input_.size() && is_space(static_cast<unsigned char>(input_[pos_]))) {
+    if (input_[pos_] == '\n') ++line_;
+    ++pos_;
     ++num_spaces;
   }
-  if (has_right_trim_marker(input_.substr(pos_ - 1)) &&
+  if (pos_ < input_.size() && input_[pos_] == '-' && has_right_trim_marker(input_.substr(pos_ - 1)) &&
       starts_with(input_, pos_ - 1 + kTrimMarkerLen, kRightDelim)) {
     backup();
     if (num_spaces == 1) {
@@ -436,15 +459,15 @@ bool Lexer::lex_space(Item* out, State* next_state) {
 Item Lexer::lex_identifier() {
   int r;
   while (true) {
+    // ASCII letters and digits without rune decoding (they hold no newline).
+    while (pos_ < input_.size() && is_ascii_alnum(static_cast<unsigned char>(input_[pos_]))) ++pos_;
     r = next();
     if (!is_alnum(r)) break;
   }
   backup();
   std::string_view word = input_.substr(start_, pos_ - start_);
   if (!at_terminator()) return errorf("bad character " + sharp_u(r));
-  auto it = keywords().find(word);
-  if (it != keywords().end() && it->second > ItemType::kKeyword) {
-    ItemType t = it->second;
+  if (ItemType t = keyword(word); t > ItemType::kKeyword) {
     if ((t == ItemType::kBreak && !break_ok_) || (t == ItemType::kContinue && !continue_ok_)) {
       return this_item(ItemType::kIdentifier);
     }
@@ -458,6 +481,7 @@ Item Lexer::lex_field_or_variable(ItemType t) {
   if (at_terminator()) return this_item(t == ItemType::kVariable ? ItemType::kVariable : ItemType::kDot);
   int r;
   while (true) {
+    while (pos_ < input_.size() && is_ascii_alnum(static_cast<unsigned char>(input_[pos_]))) ++pos_;
     r = next();
     if (!is_alnum(r)) {
       backup();
@@ -528,6 +552,12 @@ Item Lexer::lex_number() {
 
 Item Lexer::lex_quote() {
   while (true) {
+    // Plain ASCII runs need no rune decoding (no newline among them).
+    while (pos_ < input_.size()) {
+      char c = input_[pos_];
+      if (c == '"' || c == '\\' || c == '\n' || static_cast<unsigned char>(c) >= 0x80) break;
+      ++pos_;
+    }
     int r = next();
     if (r == '\\') {
       int e = next();

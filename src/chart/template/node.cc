@@ -1,25 +1,46 @@
 #include "chart/template/node.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "chart/template/go_strconv.h"
 
 namespace skiff::chart::tmpl {
-namespace {
 
-std::vector<std::string> split_dots(const std::string& s) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    size_t dot = s.find('.', start);
-    if (dot == std::string::npos) {
-      parts.push_back(s.substr(start));
-      return parts;
+void* NodeArena::allocate(size_t size, size_t align) {
+  size_t pad = (0 - reinterpret_cast<uintptr_t>(next_)) & (align - 1);  // align: a power of two
+  if (next_ == nullptr || pad + size > left_) {
+    if (size > block_size_ / 4) {  // a block of its own; the current one stays open
+      blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
+      return blocks_.back().get();
     }
-    parts.push_back(s.substr(start, dot - start));
-    start = dot + 1;
+    if (!blocks_.empty()) block_size_ = std::min<size_t>(block_size_ * 2, 32 * 1024);
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(block_size_));
+    next_ = blocks_.back().get();
+    left_ = block_size_;
+    pad = 0;
   }
+  void* out = next_ + pad;
+  next_ += pad + size;
+  left_ -= pad + size;
+  return out;
 }
+
+std::span<const std::string_view> NodeArena::views(const std::vector<std::string_view>& items) {
+  if (items.empty()) return {};
+  auto* out = array<std::string_view>(items.size());
+  for (size_t i = 0; i < items.size(); ++i) out[i] = items[i];
+  return {out, items.size()};
+}
+
+std::string_view NodeArena::copy(std::string_view s) {
+  if (s.empty()) return {};
+  char* out = static_cast<char*>(allocate(s.size(), 1));
+  std::memcpy(out, s.data(), s.size());
+  return {out, s.size()};
+}
+
+namespace {
 
 bool is_go_space(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
@@ -27,14 +48,39 @@ bool is_go_space(unsigned char c) {
 
 }  // namespace
 
+void Node::write_to(std::string& out) const {
+  switch (type) {
+    case NodeType::kText: return static_cast<const TextNode*>(this)->write_to(out);
+    case NodeType::kAction: return static_cast<const ActionNode*>(this)->write_to(out);
+    case NodeType::kBool: return static_cast<const BoolNode*>(this)->write_to(out);
+    case NodeType::kChain: return static_cast<const ChainNode*>(this)->write_to(out);
+    case NodeType::kCommand: return static_cast<const CommandNode*>(this)->write_to(out);
+    case NodeType::kDot: return static_cast<const DotNode*>(this)->write_to(out);
+    case NodeType::kElse: return static_cast<const ElseNode*>(this)->write_to(out);
+    case NodeType::kEnd: return static_cast<const EndNode*>(this)->write_to(out);
+    case NodeType::kField: return static_cast<const FieldNode*>(this)->write_to(out);
+    case NodeType::kIdentifier: return static_cast<const IdentifierNode*>(this)->write_to(out);
+    case NodeType::kIf:
+    case NodeType::kRange:
+    case NodeType::kWith: return static_cast<const BranchNode*>(this)->write_to(out);
+    case NodeType::kList: return static_cast<const ListNode*>(this)->write_to(out);
+    case NodeType::kNil: return static_cast<const NilNode*>(this)->write_to(out);
+    case NodeType::kNumber: return static_cast<const NumberNode*>(this)->write_to(out);
+    case NodeType::kPipe: return static_cast<const PipeNode*>(this)->write_to(out);
+    case NodeType::kString: return static_cast<const StringNode*>(this)->write_to(out);
+    case NodeType::kTemplate: return static_cast<const TemplateNode*>(this)->write_to(out);
+    case NodeType::kVariable: return static_cast<const VariableNode*>(this)->write_to(out);
+    case NodeType::kComment: return static_cast<const CommentNode*>(this)->write_to(out);
+    case NodeType::kBreak: return static_cast<const BreakNode*>(this)->write_to(out);
+    case NodeType::kContinue: return static_cast<const ContinueNode*>(this)->write_to(out);
+  }
+}
+
 void ListNode::write_to(std::string& out) const {
-  for (const auto& n : nodes) n->write_to(out);
+  for (const Node* n : nodes) n->write_to(out);
 }
 
 void TextNode::write_to(std::string& out) const { out += text; }
-
-VariableNode::VariableNode(size_t pos, const Tree* t, const std::string& ident)
-    : Node(NodeType::kVariable, pos, t), ident(split_dots(ident)) {}
 
 void VariableNode::write_to(std::string& out) const {
   for (size_t i = 0; i < ident.size(); ++i) {
@@ -75,9 +121,6 @@ void CommandNode::write_to(std::string& out) const {
     args[i]->write_to(out);
   }
 }
-
-FieldNode::FieldNode(size_t pos, const Tree* t, const std::string& ident)
-    : Node(NodeType::kField, pos, t), ident(split_dots(ident.substr(1))) {}
 
 void FieldNode::write_to(std::string& out) const {
   for (const auto& id : ident) {
@@ -126,9 +169,9 @@ void TemplateNode::write_to(std::string& out) const {
 }
 
 std::string Tree::location(const Node& n) const {
-  const Tree* tree = n.tree ? n.tree : this;
+  const Tree* tree = this;
   std::string_view text = *tree->text;
-  size_t pos = std::min(n.pos, text.size());
+  size_t pos = std::min<size_t>(n.pos, text.size());
   std::string_view before = text.substr(0, pos);
   size_t nl = before.rfind('\n');
   size_t col = nl == std::string_view::npos ? pos : pos - (nl + 1);
@@ -142,8 +185,8 @@ bool is_empty_tree(const Node* n) {
     case NodeType::kComment:
       return true;
     case NodeType::kList:
-      for (const auto& child : static_cast<const ListNode*>(n)->nodes) {
-        if (!is_empty_tree(child.get())) return false;
+      for (const Node* child : static_cast<const ListNode*>(n)->nodes) {
+        if (!is_empty_tree(child)) return false;
       }
       return true;
     case NodeType::kText: {

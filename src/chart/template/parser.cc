@@ -18,10 +18,16 @@ struct ParseError {
 
 struct ParseShared {
   std::shared_ptr<const std::string> text;
+  std::shared_ptr<NodeArena> arena;
   std::string parse_name;
   const std::function<bool(std::string_view)>* has_function;
   TreeMap* trees;
   Lexer* lex;
+  // Children being collected, for every list under construction (nested lists push
+  // above their parent's and take theirs off before the parent continues), and the
+  // parts of names being split: scratch space that saves a vector per node.
+  std::vector<Node*> pending = {};
+  std::vector<std::string_view> parts = {};
 };
 
 // One tree being parsed: Go's parse.Tree with its token lookahead and variable scope.
@@ -32,6 +38,7 @@ class TreeParser {
     tree_->name = std::move(name);
     tree_->parse_name = s_->parse_name;
     tree_->text = s_->text;
+    tree_->nodes = s_->arena;
     vars_ = {"$"};
   }
 
@@ -81,12 +88,12 @@ class TreeParser {
     backup();
     return t;
   }
-  Item expect(ItemType expected, const std::string& context) {
+  Item expect(ItemType expected, std::string_view context) {
     Item t = next_non_space();
     if (t.type != expected) unexpected(t, context);
     return t;
   }
-  [[noreturn]] void unexpected(const Item& token, const std::string& context) {
+  [[noreturn]] void unexpected(const Item& token, std::string_view context) {
     if (token.type == ItemType::kError) {
       std::string extra;
       if (action_line_ != 0 && action_line_ != token.line) {
@@ -97,61 +104,122 @@ class TreeParser {
       }
       errorf(token.describe() + extra);
     }
-    errorf("unexpected " + token.describe() + " in " + context);
+    errorf("unexpected " + token.describe() + " in " + std::string(context));
   }
 
+  NodeArena& arena() { return *s_->arena; }
+  size_t mark() const { return s_->pending.size(); }
+  void push(Node* n) { s_->pending.push_back(n); }
+  size_t pushed_since(size_t mark) const { return s_->pending.size() - mark; }
+  // The nodes pushed since `mark`, moved into the arena.
+  template <class T>
+  std::span<T* const> take(size_t mark) {
+    auto& pending = s_->pending;
+    size_t n = pending.size() - mark;
+    std::span<T* const> out;
+    if (n > 0) {
+      auto** items = arena().array<T*>(n);
+      for (size_t i = 0; i < n; ++i) items[i] = static_cast<T*>(pending[mark + i]);
+      out = {items, n};
+    }
+    pending.resize(mark);
+    return out;
+  }
+  // A quoted token's value: a view of the text when unquoting changes nothing inside
+  // the quotes, else a copy in the arena.
+  std::string_view unquoted(const Item& token);
+  // "a.b.c" split at the dots, as views.
+  std::span<const std::string_view> split_dots(std::string_view s);
+
   void add();
-  std::unique_ptr<ListNode> item_list(NodePtr* end);
-  NodePtr text_or_action();
-  NodePtr action();
-  NodePtr break_control(size_t pos, int line, bool is_break);
-  std::unique_ptr<PipeNode> pipeline(const std::string& context, ItemType end);
-  void check_pipeline(const PipeNode& pipe, const std::string& context);
+  ListNode* item_list(Node** end);
+  Node* text_or_action();
+  Node* action();
+  Node* break_control(size_t pos, int line, bool is_break);
+  PipeNode* pipeline(std::string_view context, ItemType end);
+  void check_pipeline(const PipeNode& pipe, std::string_view context);
   struct Control {
     size_t pos;
     int line;
-    std::unique_ptr<PipeNode> pipe;
-    std::unique_ptr<ListNode> list;
-    std::unique_ptr<ListNode> else_list;
+    PipeNode* pipe;
+    ListNode* list;
+    ListNode* else_list;
   };
-  Control parse_control(const std::string& context);
-  NodePtr if_control();
-  NodePtr range_control();
-  NodePtr with_control();
-  NodePtr else_control();
-  NodePtr end_control();
-  NodePtr block_control();
-  NodePtr template_control();
-  std::string parse_template_name(const Item& token, const std::string& context);
-  std::unique_ptr<CommandNode> command();
-  NodePtr operand();
-  NodePtr term();
-  NodePtr use_var(size_t pos, const std::string& name);
-  std::unique_ptr<NumberNode> new_number(const Item& token);
+  Control parse_control(std::string_view context);
+  Node* if_control();
+  Node* range_control();
+  Node* with_control();
+  Node* else_control();
+  Node* end_control();
+  Node* block_control();
+  Node* template_control();
+  std::string_view parse_template_name(const Item& token, std::string_view context);
+  CommandNode* command();
+  Node* operand();
+  Node* term();
+  Node* use_var(size_t pos, std::string_view name);
+  NumberNode* new_number(const Item& token);
 
   ParseShared* s_;
   std::shared_ptr<Tree> tree_;
   Item token_[3];
   int peek_count_ = 0;
-  std::vector<std::string> vars_;
+  std::vector<std::string_view> vars_;
   int action_line_ = 0;
   int range_depth_ = 0;
   int stack_depth_ = 0;
 };
 
+std::string_view TreeParser::unquoted(const Item& token) {
+  // strconv.Unquote returns the inside unchanged for a "..." string without escapes or
+  // newlines (ASCII is valid UTF-8) and for a `...` string without carriage returns.
+  if (token.val.size() >= 2) {
+    std::string_view inside = token.val.substr(1, token.val.size() - 2);
+    char quote = token.val.front();
+    bool plain = (quote == '"' || quote == '`') && token.val.back() == quote;
+    for (char c : inside) {
+      bool escaped_or_multibyte = c == '\\' || c == '\n' || static_cast<unsigned char>(c) >= 0x80;
+      if (c == quote || c == '\r' || (quote == '"' && escaped_or_multibyte)) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) return inside;
+  }
+  auto s = go_unquote(token.val);
+  if (!s) errorf("invalid syntax");
+  std::string_view inside = token.val.substr(1, token.val.size() - 2);
+  return *s == inside ? inside : arena().copy(*s);
+}
+
+std::span<const std::string_view> TreeParser::split_dots(std::string_view s) {
+  auto& parts = s_->parts;
+  parts.clear();
+  size_t start = 0;
+  while (true) {
+    size_t dot = s.find('.', start);
+    parts.push_back(s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return arena().views(parts);
+}
+
 void TreeParser::add() {
   auto it = s_->trees->find(tree_->name);
-  if (it == s_->trees->end() || is_empty_tree(it->second->root.get())) {
+  if (it == s_->trees->end() || is_empty_tree(it->second->root)) {
     (*s_->trees)[tree_->name] = tree_;
     return;
   }
-  if (!is_empty_tree(tree_->root.get())) {
+  if (!is_empty_tree(tree_->root)) {
     errorf("template: multiple definition of template " + go_quote(tree_->name));
   }
 }
 
 void TreeParser::parse_top_level() {
-  tree_->root = std::make_unique<ListNode>(peek().pos, tree_.get());
+  tree_->top_level = true;
+  size_t root_pos = peek().pos;
+  size_t m = mark();
   while (peek().type != ItemType::kEOF) {
     if (peek().type == ItemType::kLeftDelim) {
       Item delim = next();
@@ -162,59 +230,61 @@ void TreeParser::parse_top_level() {
       }
       backup2(std::move(delim));
     }
-    NodePtr n = text_or_action();
+    Node* n = text_or_action();
     if (n->type == NodeType::kEnd || n->type == NodeType::kElse) errorf("unexpected " + n->str());
-    tree_->root->nodes.push_back(std::move(n));
+    push(n);
   }
+  tree_->root = arena().make<ListNode>(root_pos, take<Node>(m));
   add();
 }
 
 void TreeParser::parse_definition() {
-  const std::string context = "define clause";
+  constexpr std::string_view context = "define clause";
   Item name = next_non_space();
   if (name.type != ItemType::kString && name.type != ItemType::kRawString) unexpected(name, context);
   auto unquoted = go_unquote(name.val);
   if (!unquoted) errorf("invalid syntax");
   tree_->name = *unquoted;
   expect(ItemType::kRightDelim, context);
-  NodePtr end;
+  Node* end = nullptr;
   tree_->root = item_list(&end);
-  if (end->type != NodeType::kEnd) errorf("unexpected " + end->str() + " in " + context);
+  if (end->type != NodeType::kEnd) errorf("unexpected " + end->str() + " in " + std::string(context));
   add();
 }
 
-std::unique_ptr<ListNode> TreeParser::item_list(NodePtr* end) {
-  auto list = std::make_unique<ListNode>(peek_non_space().pos, tree_.get());
+ListNode* TreeParser::item_list(Node** end) {
+  size_t pos = peek_non_space().pos;
+  size_t m = mark();
   while (peek_non_space().type != ItemType::kEOF) {
-    NodePtr n = text_or_action();
+    Node* n = text_or_action();
     if (n->type == NodeType::kEnd || n->type == NodeType::kElse) {
-      *end = std::move(n);
-      return list;
+      *end = n;
+      return arena().make<ListNode>(pos, take<Node>(m));
     }
-    list->nodes.push_back(std::move(n));
+    push(n);
   }
   errorf("unexpected EOF");
 }
 
-NodePtr TreeParser::text_or_action() {
+Node* TreeParser::text_or_action() {
   Item token = next_non_space();
   switch (token.type) {
     case ItemType::kText:
-      return std::make_unique<TextNode>(token.pos, tree_.get(), token.val);
+      return arena().make<TextNode>(token.pos, token.val);
     case ItemType::kLeftDelim: {
       action_line_ = token.line;
-      NodePtr n = action();
+      Node* n = action();
       action_line_ = 0;
       return n;
     }
     case ItemType::kComment:
-      return std::make_unique<CommentNode>(token.pos, tree_.get(), std::string(token.val));
+      return arena().make<CommentNode>(token.pos, token.val);
     default:
       unexpected(token, "input");
   }
 }
 
-NodePtr TreeParser::action() {
+Node* TreeParser::action() {
   Item token = next_non_space();
   switch (token.type) {
     case ItemType::kBlock: return block_control();
@@ -230,22 +300,23 @@ NodePtr TreeParser::action() {
   }
   backup();
   Item t = peek();
-  auto pipe = pipeline("command", ItemType::kRightDelim);
-  return std::make_unique<ActionNode>(t.pos, tree_.get(), t.line, std::move(pipe));
+  PipeNode* pipe = pipeline("command", ItemType::kRightDelim);
+  return arena().make<ActionNode>(t.pos, t.line, pipe);
 }
 
-NodePtr TreeParser::break_control(size_t pos, int line, bool is_break) {
+Node* TreeParser::break_control(size_t pos, int line, bool is_break) {
   const char* name = is_break ? "{{break}}" : "{{continue}}";
   Item token = next_non_space();
   if (token.type != ItemType::kRightDelim) unexpected(token, name);
   if (range_depth_ == 0) errorf(std::string(name) + " outside {{range}}");
-  if (is_break) return std::make_unique<BreakNode>(pos, tree_.get(), line);
-  return std::make_unique<ContinueNode>(pos, tree_.get(), line);
+  if (is_break) return arena().make<BreakNode>(pos, line);
+  return arena().make<ContinueNode>(pos, line);
 }
 
-std::unique_ptr<PipeNode> TreeParser::pipeline(const std::string& context, ItemType end) {
+PipeNode* TreeParser::pipeline(std::string_view context, ItemType end) {
   Item token = peek_non_space();
-  auto pipe = std::make_unique<PipeNode>(token.pos, tree_.get(), token.line);
+  auto* pipe = arena().make<PipeNode>(token.pos, token.line);
+  size_t decl_mark = mark();
   while (true) {  // declarations: at most two, and only range takes two
     Item v = peek_non_space();
     if (v.type != ItemType::kVariable) break;
@@ -255,22 +326,22 @@ std::unique_ptr<PipeNode> TreeParser::pipeline(const std::string& context, ItemT
     if (nxt.type == ItemType::kAssign || nxt.type == ItemType::kDeclare) {
       pipe->is_assign = nxt.type == ItemType::kAssign;
       next_non_space();
-      pipe->decl.push_back(std::make_unique<VariableNode>(v.pos, tree_.get(), std::string(v.val)));
+      push(arena().make<VariableNode>(v.pos, split_dots(v.val)));
       vars_.emplace_back(v.val);
       break;
     }
     if (nxt.type == ItemType::kChar && nxt.val == ",") {
       next_non_space();
-      pipe->decl.push_back(std::make_unique<VariableNode>(v.pos, tree_.get(), std::string(v.val)));
+      push(arena().make<VariableNode>(v.pos, split_dots(v.val)));
       vars_.emplace_back(v.val);
-      if (context == "range" && pipe->decl.size() < 2) {
+      if (context == "range" && pushed_since(decl_mark) < 2) {
         ItemType t = peek_non_space().type;
         if (t == ItemType::kVariable || t == ItemType::kRightDelim || t == ItemType::kRightParen) {
           continue;
         }
         errorf("range can only initialize variables");
       }
-      errorf("too many declarations in " + context);
+      errorf("too many declarations in " + std::string(context));
     }
     if (token_after_variable.type == ItemType::kSpace) {
       backup3(std::move(v), std::move(token_after_variable));
@@ -279,9 +350,12 @@ std::unique_ptr<PipeNode> TreeParser::pipeline(const std::string& context, ItemT
     }
     break;
   }
+  size_t cmds_mark = mark();  // the commands go above the declarations
   while (true) {
     Item t = next_non_space();
     if (t.type == end) {
+      pipe->cmds = take<CommandNode>(cmds_mark);
+      pipe->decl = take<VariableNode>(decl_mark);
       check_pipeline(*pipe, context);
       return pipe;
     }
@@ -299,8 +373,8 @@ std::unique_ptr<PipeNode> TreeParser::pipeline(const std::string& context, ItemT
       case ItemType::kVariable:
       case ItemType::kLeftParen:
         backup();
-        pipe->cmds.push_back(command());
-        if (pipe->cmds.size() > kMaxPipelineCmds) errorf("pipeline too long");
+        push(command());
+        if (pushed_since(cmds_mark) > kMaxPipelineCmds) errorf("pipeline too long");
         break;
       default:
         unexpected(t, context);
@@ -308,8 +382,8 @@ std::unique_ptr<PipeNode> TreeParser::pipeline(const std::string& context, ItemT
   }
 }
 
-void TreeParser::check_pipeline(const PipeNode& pipe, const std::string& context) {
-  if (pipe.cmds.empty()) errorf("missing value for " + context);
+void TreeParser::check_pipeline(const PipeNode& pipe, std::string_view context) {
+  if (pipe.cmds.empty()) errorf("missing value for " + std::string(context));
   for (size_t i = 1; i < pipe.cmds.size(); ++i) {
     switch (pipe.cmds[i]->args[0]->type) {
       case NodeType::kBool:
@@ -324,23 +398,25 @@ void TreeParser::check_pipeline(const PipeNode& pipe, const std::string& context
   }
 }
 
-TreeParser::Control TreeParser::parse_control(const std::string& context) {
+TreeParser::Control TreeParser::parse_control(std::string_view context) {
   size_t saved_vars = vars_.size();
-  Control c;
+  Control c{};
   c.pipe = pipeline(context, ItemType::kRightDelim);
   if (context == "range") ++range_depth_;
-  NodePtr next_node;
+  Node* next_node = nullptr;
   c.list = item_list(&next_node);
   if (context == "range") --range_depth_;
   if (next_node->type == NodeType::kElse) {
     if (context == "if" && peek().type == ItemType::kIf) {
       next();
-      c.else_list = std::make_unique<ListNode>(next_node->pos, tree_.get());
-      c.else_list->nodes.push_back(if_control());
+      size_t m = mark();
+      push(if_control());
+      c.else_list = arena().make<ListNode>(next_node->pos, take<Node>(m));
     } else if (context == "with" && peek().type == ItemType::kWith) {
       next();
-      c.else_list = std::make_unique<ListNode>(next_node->pos, tree_.get());
-      c.else_list->nodes.push_back(with_control());
+      size_t m = mark();
+      push(with_control());
+      c.else_list = arena().make<ListNode>(next_node->pos, take<Node>(m));
     } else {
       c.else_list = item_list(&next_node);
       if (next_node->type != NodeType::kEnd) errorf("expected end; found " + next_node->str());
@@ -352,77 +428,66 @@ TreeParser::Control TreeParser::parse_control(const std::string& context) {
   return c;
 }
 
-NodePtr TreeParser::if_control() {
+Node* TreeParser::if_control() {
   Control c = parse_control("if");
-  return std::make_unique<BranchNode>(NodeType::kIf, c.pos, tree_.get(), c.line, std::move(c.pipe),
-                                      std::move(c.list), std::move(c.else_list));
+  return arena().make<BranchNode>(NodeType::kIf, c.pos, c.line, c.pipe, c.list, c.else_list);
 }
 
-NodePtr TreeParser::range_control() {
+Node* TreeParser::range_control() {
   Control c = parse_control("range");
-  return std::make_unique<BranchNode>(NodeType::kRange, c.pos, tree_.get(), c.line,
-                                      std::move(c.pipe), std::move(c.list), std::move(c.else_list));
+  return arena().make<BranchNode>(NodeType::kRange, c.pos, c.line, c.pipe, c.list, c.else_list);
 }
 
-NodePtr TreeParser::with_control() {
+Node* TreeParser::with_control() {
   Control c = parse_control("with");
-  return std::make_unique<BranchNode>(NodeType::kWith, c.pos, tree_.get(), c.line,
-                                      std::move(c.pipe), std::move(c.list), std::move(c.else_list));
+  return arena().make<BranchNode>(NodeType::kWith, c.pos, c.line, c.pipe, c.list, c.else_list);
 }
 
-NodePtr TreeParser::end_control() {
-  return std::make_unique<EndNode>(expect(ItemType::kRightDelim, "end").pos, tree_.get());
-}
+Node* TreeParser::end_control() { return arena().make<EndNode>(expect(ItemType::kRightDelim, "end").pos); }
 
-NodePtr TreeParser::else_control() {
+Node* TreeParser::else_control() {
   Item p = peek_non_space();
-  if (p.type == ItemType::kIf || p.type == ItemType::kWith) {
-    return std::make_unique<ElseNode>(p.pos, tree_.get(), p.line);
-  }
+  if (p.type == ItemType::kIf || p.type == ItemType::kWith) return arena().make<ElseNode>(p.pos, p.line);
   Item token = expect(ItemType::kRightDelim, "else");
-  return std::make_unique<ElseNode>(token.pos, tree_.get(), token.line);
+  return arena().make<ElseNode>(token.pos, token.line);
 }
 
-NodePtr TreeParser::block_control() {
-  const std::string context = "block clause";
+Node* TreeParser::block_control() {
+  constexpr std::string_view context = "block clause";
   Item token = next_non_space();
-  std::string name = parse_template_name(token, context);
-  auto pipe = pipeline(context, ItemType::kRightDelim);
-  TreeParser block(s_, name);
-  NodePtr end;
+  std::string_view name = parse_template_name(token, context);
+  PipeNode* pipe = pipeline(context, ItemType::kRightDelim);
+  TreeParser block(s_, std::string(name));
+  Node* end = nullptr;
   block.tree_->root = block.item_list(&end);
-  if (end->type != NodeType::kEnd) errorf("unexpected " + end->str() + " in " + context);
+  if (end->type != NodeType::kEnd) errorf("unexpected " + end->str() + " in " + std::string(context));
   block.add();
-  return std::make_unique<TemplateNode>(token.pos, tree_.get(), token.line, name, std::move(pipe));
+  return arena().make<TemplateNode>(token.pos, token.line, name, pipe);
 }
 
-NodePtr TreeParser::template_control() {
-  const std::string context = "template clause";
+Node* TreeParser::template_control() {
+  constexpr std::string_view context = "template clause";
   Item token = next_non_space();
-  std::string name = parse_template_name(token, context);
-  std::unique_ptr<PipeNode> pipe;
+  std::string_view name = parse_template_name(token, context);
+  PipeNode* pipe = nullptr;
   if (next_non_space().type != ItemType::kRightDelim) {
     backup();
     pipe = pipeline(context, ItemType::kRightDelim);
   }
-  return std::make_unique<TemplateNode>(token.pos, tree_.get(), token.line, name, std::move(pipe));
+  return arena().make<TemplateNode>(token.pos, token.line, name, pipe);
 }
 
-std::string TreeParser::parse_template_name(const Item& token, const std::string& context) {
-  if (token.type == ItemType::kString || token.type == ItemType::kRawString) {
-    auto s = go_unquote(token.val);
-    if (!s) errorf("invalid syntax");
-    return *s;
-  }
+std::string_view TreeParser::parse_template_name(const Item& token, std::string_view context) {
+  if (token.type == ItemType::kString || token.type == ItemType::kRawString) return unquoted(token);
   unexpected(token, context);
 }
 
-std::unique_ptr<CommandNode> TreeParser::command() {
-  auto cmd = std::make_unique<CommandNode>(peek_non_space().pos, tree_.get());
+CommandNode* TreeParser::command() {
+  size_t pos = peek_non_space().pos;
+  size_t m = mark();
   while (true) {
     peek_non_space();
-    NodePtr op = operand();
-    if (op) cmd->args.push_back(std::move(op));
+    if (Node* op = operand()) push(op);
     Item token = next();
     if (token.type == ItemType::kSpace) continue;
     if (token.type == ItemType::kRightDelim || token.type == ItemType::kRightParen) {
@@ -432,56 +497,59 @@ std::unique_ptr<CommandNode> TreeParser::command() {
     }
     break;
   }
-  if (cmd->args.empty()) errorf("empty command");
-  return cmd;
+  if (pushed_since(m) == 0) errorf("empty command");
+  return arena().make<CommandNode>(pos, take<Node>(m));
 }
 
-NodePtr TreeParser::operand() {
-  NodePtr node = term();
+Node* TreeParser::operand() {
+  Node* node = term();
   if (!node) return nullptr;
   if (peek().type == ItemType::kField) {
     size_t chain_pos = peek().pos;
-    std::vector<std::string> fields;
-    while (peek().type == ItemType::kField) fields.emplace_back(next().val.substr(1));
-    std::string chain_text = node->str();
-    for (const auto& f : fields) chain_text += "." + f;
+    auto& fields = s_->parts;
+    fields.clear();
+    size_t chain_end = chain_pos;
+    while (peek().type == ItemType::kField) {
+      Item field = next();
+      fields.push_back(field.val.substr(1));
+      chain_end = field.pos + field.val.size();
+    }
+    // A field or variable followed by fields is one contiguous run of the text.
+    std::string_view chain_text = std::string_view(*s_->text).substr(node->pos, chain_end - node->pos);
     switch (node->type) {
       case NodeType::kField:
-        return std::make_unique<FieldNode>(chain_pos, tree_.get(), chain_text);
+        return arena().make<FieldNode>(chain_pos, split_dots(chain_text.substr(1)));
       case NodeType::kVariable:
-        return std::make_unique<VariableNode>(chain_pos, tree_.get(), chain_text);
+        return arena().make<VariableNode>(chain_pos, split_dots(chain_text));
       case NodeType::kBool:
       case NodeType::kString:
       case NodeType::kNumber:
       case NodeType::kNil:
       case NodeType::kDot:
         errorf("unexpected . after term " + go_quote(node->str()));
-      default: {
-        auto chain = std::make_unique<ChainNode>(chain_pos, tree_.get(), std::move(node));
-        chain->field = std::move(fields);
-        return chain;
-      }
+      default:
+        return arena().make<ChainNode>(chain_pos, node, arena().views(fields));
     }
   }
   return node;
 }
 
-NodePtr TreeParser::term() {
+Node* TreeParser::term() {
   Item token = next_non_space();
   switch (token.type) {
     case ItemType::kIdentifier:
       if (!(*s_->has_function)(token.val)) errorf("function " + go_quote(token.val) + " not defined");
-      return std::make_unique<IdentifierNode>(token.pos, tree_.get(), std::string(token.val));
+      return arena().make<IdentifierNode>(token.pos, token.val);
     case ItemType::kDot:
-      return std::make_unique<DotNode>(token.pos, tree_.get());
+      return arena().make<DotNode>(token.pos);
     case ItemType::kNil:
-      return std::make_unique<NilNode>(token.pos, tree_.get());
+      return arena().make<NilNode>(token.pos);
     case ItemType::kVariable:
-      return use_var(token.pos, std::string(token.val));
+      return use_var(token.pos, token.val);
     case ItemType::kField:
-      return std::make_unique<FieldNode>(token.pos, tree_.get(), std::string(token.val));
+      return arena().make<FieldNode>(token.pos, split_dots(token.val.substr(1)));
     case ItemType::kBool:
-      return std::make_unique<BoolNode>(token.pos, tree_.get(), token.val == "true");
+      return arena().make<BoolNode>(token.pos, token.val == "true");
     case ItemType::kCharConstant:
     case ItemType::kComplex:
     case ItemType::kNumber:
@@ -491,16 +559,13 @@ NodePtr TreeParser::term() {
         errorf("max expression depth exceeded");
       }
       ++stack_depth_;
-      auto pipe = pipeline("parenthesized pipeline", ItemType::kRightParen);
+      PipeNode* pipe = pipeline("parenthesized pipeline", ItemType::kRightParen);
       --stack_depth_;
       return pipe;
     }
     case ItemType::kString:
-    case ItemType::kRawString: {
-      auto s = go_unquote(token.val);
-      if (!s) errorf("invalid syntax");
-      return std::make_unique<StringNode>(token.pos, tree_.get(), std::string(token.val), *s);
-    }
+    case ItemType::kRawString:
+      return arena().make<StringNode>(token.pos, token.val, unquoted(token));
     default:
       break;
   }
@@ -508,17 +573,17 @@ NodePtr TreeParser::term() {
   return nullptr;
 }
 
-NodePtr TreeParser::use_var(size_t pos, const std::string& name) {
-  auto v = std::make_unique<VariableNode>(pos, tree_.get(), name);
+Node* TreeParser::use_var(size_t pos, std::string_view name) {
+  auto* v = arena().make<VariableNode>(pos, split_dots(name));
   for (const auto& var : vars_) {
     if (var == v->ident[0]) return v;
   }
   errorf("undefined variable " + go_quote(v->ident[0]));
 }
 
-std::unique_ptr<NumberNode> TreeParser::new_number(const Item& token) {
-  auto n = std::make_unique<NumberNode>(token.pos, tree_.get(), std::string(token.val));
-  const std::string& text = n->text;
+NumberNode* TreeParser::new_number(const Item& token) {
+  auto* n = arena().make<NumberNode>(token.pos, token.val);
+  const std::string text(n->text);
   if (token.type == ItemType::kCharConstant) {
     int32_t r;
     bool multibyte;
@@ -620,12 +685,12 @@ std::unique_ptr<NumberNode> TreeParser::new_number(const Item& token) {
 
 }  // namespace
 
-Result<TreeMap> parse_template_text(std::string_view name, std::string text,
-                                    const std::function<bool(std::string_view)>& has_function) {
-  auto shared_text = std::make_shared<const std::string>(std::move(text));
+Result<TreeMap> parse_template_text(std::string_view name, std::shared_ptr<const std::string> shared_text,
+                                    const std::function<bool(std::string_view)>& has_function,
+                                    std::shared_ptr<NodeArena> arena) {
   Lexer lex(*shared_text, !has_function("break"), !has_function("continue"));
   TreeMap trees;
-  ParseShared shared{shared_text, std::string(name), &has_function, &trees, &lex};
+  ParseShared shared{shared_text, std::move(arena), std::string(name), &has_function, &trees, &lex};
   StackGuard guard;
   try {
     TreeParser top(&shared, std::string(name));

@@ -82,9 +82,21 @@ Value Value::float32(double d) {
 }
 
 Value Value::string(std::string s) {
+  static const auto kEmpty = std::make_shared<const std::string>();
   Value v;
   v.kind_ = Kind::kString;
-  v.data_ = std::move(s);
+  if (s.empty()) {
+    v.data_ = kEmpty;
+  } else {
+    v.data_ = std::make_shared<const std::string>(std::move(s));
+  }
+  return v;
+}
+
+Value Value::deferred_string(std::shared_ptr<const DeferredText> source) {
+  Value v;
+  v.kind_ = Kind::kString;
+  v.data_ = std::move(source);
   return v;
 }
 
@@ -145,18 +157,25 @@ Value Value::boxed() const {
   return v;
 }
 
-Value Value::unboxed() const {
-  if (!boxed_) return *this;
+Value Value::unboxed() const& {
   Value v = *this;
   v.boxed_ = false;
   return v;
+}
+
+Value Value::unboxed() && {
+  boxed_ = false;
+  return std::move(*this);
 }
 
 bool Value::as_bool() const { return std::get<bool>(data_); }
 int64_t Value::as_int() const { return std::get<int64_t>(data_); }
 uint64_t Value::as_uint() const { return std::get<uint64_t>(data_); }
 double Value::as_float() const { return std::get<double>(data_); }
-const std::string& Value::as_string() const { return std::get<std::string>(data_); }
+const std::string& Value::as_string() const {
+  if (const auto* s = std::get_if<std::shared_ptr<const std::string>>(&data_)) return **s;
+  return std::get<std::shared_ptr<const DeferredText>>(data_)->get();
+}
 
 const ValueMap& Value::map_entries() const {
   static const ValueMap kEmpty;

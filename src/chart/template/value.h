@@ -49,6 +49,14 @@ struct ListData;
 struct FunctionDef;
 struct TypeInfo;
 
+// The text of a string value that is produced on first use (a chart file read only when
+// a template asks for it). Values share one source; get() returns the same text each time.
+class DeferredText {
+ public:
+  virtual ~DeferredText() = default;
+  virtual const std::string& get() const = 0;
+};
+
 // Maps iterate in Go's fmtsort order for string keys: byte-wise ascending.
 using ValueMap = std::map<std::string, Value, std::less<>>;
 using ValueList = std::vector<Value>;
@@ -64,6 +72,8 @@ class Value {
   static Value float64(double v);
   static Value float32(double v);
   static Value string(std::string s);
+  // A string whose text `source` produces when first read.
+  static Value deferred_string(std::shared_ptr<const DeferredText> source);
   // A map[string]<elem>; elem kInterface is map[string]interface{}.
   static Value map(ValueMap entries = {}, Kind elem = Kind::kInterface);
   static Value shared_map(std::shared_ptr<MapData> data, Kind elem = Kind::kInterface);
@@ -86,7 +96,8 @@ class Value {
   // A map or slice that is nil (typed nil).
   bool is_nil_container() const;
   Value boxed() const;
-  Value unboxed() const;
+  Value unboxed() const&;
+  Value unboxed() &&;
 
   bool as_bool() const;
   int64_t as_int() const;      // signed kinds
@@ -116,9 +127,10 @@ class Value {
   std::string static_type_name() const;
 
  private:
-  using Data = std::variant<std::monostate, bool, int64_t, uint64_t, double, std::string,
+  // Strings are immutable and shared: values are copied at every step of a pipeline.
+  using Data = std::variant<std::monostate, bool, int64_t, uint64_t, double, std::shared_ptr<const std::string>,
                             std::shared_ptr<MapData>, std::shared_ptr<ListData>,
-                            std::shared_ptr<const FunctionDef>>;
+                            std::shared_ptr<const FunctionDef>, std::shared_ptr<const DeferredText>>;
   Kind kind_ = Kind::kInvalid;
   Kind elem_ = Kind::kInterface;
   bool boxed_ = false;

@@ -8,35 +8,27 @@ namespace {
 
 constexpr const char* kGlobalKey = "global";
 
-void coalesce_tables_full(Json& dst, Json& src, bool merge) {
+// coalesceTablesFullKey. Go first sets src[key] = nil for every key whose dst value is nil
+// (mutating its copy of src), then walks src; this reads that copy's effect off the
+// original instead: such a key is dropped from dst when src had a value for it (and
+// nulls delete, !merge), and is otherwise left alone.
+void coalesce_tables_full(Json& dst, const Json& src, bool merge) {
   if (src.is_null()) return;
   if (dst.is_null()) {
     dst = src;
     return;
   }
   if (!dst.is_object() || !src.is_object()) return;
-  std::vector<std::string> src_non_nil;
-  for (auto it = src.begin(); it != src.end(); ++it) {
-    if (!it.value().is_null()) src_non_nil.push_back(it.key());
-  }
-  for (auto it = dst.begin(); it != dst.end(); ++it) {
-    if (it.value().is_null()) src[it.key()] = nullptr;
-  }
-  auto originally_non_nil = [&](const std::string& k) {
-    for (const auto& s : src_non_nil) if (s == k) return true;
-    return false;
-  };
   for (auto it = src.begin(); it != src.end(); ++it) {
     const std::string& key = it.key();
-    Json& val = it.value();
+    const Json& val = it.value();
     auto dit = dst.find(key);
-    bool ok = dit != dst.end();
-    if (ok && !merge && dit->is_null() && originally_non_nil(key)) {
-      dst.erase(key);
-    } else if (!ok) {
+    if (dit == dst.end()) {
       dst[key] = val;
-    } else if (val.is_object()) {
-      if (dit->is_object()) coalesce_tables_full(*dit, val, merge);
+    } else if (dit->is_null()) {
+      if (!merge && !val.is_null()) dst.erase(dit);
+    } else if (val.is_object() && dit->is_object()) {
+      coalesce_tables_full(*dit, val, merge);
     }
   }
 }
@@ -49,10 +41,10 @@ bool is_subchart_name(const Chart& c, const std::string& key) {
 }
 
 void coalesce_chart_values(const Chart& c, Json& v, bool merge) {
-  Json vc = c.values.is_object() ? c.values : Json::object();
-  for (auto it = vc.begin(); it != vc.end(); ++it) {
+  if (!c.values.is_object()) return;
+  for (auto it = c.values.begin(); it != c.values.end(); ++it) {
     const std::string& key = it.key();
-    Json& val = it.value();
+    const Json& val = it.value();
     auto existing = v.find(key);
     if (existing != v.end()) {
       if (existing->is_null() && !merge) {
@@ -88,8 +80,7 @@ void coalesce_globals(Json& dest, const Json& src) {
       if (d == dg.end()) {
         dg[key] = vv;
       } else if (d->is_object()) {
-        Json destv = *d;
-        coalesce_tables_full(vv, destv, true);
+        coalesce_tables_full(vv, *d, true);
         dg[key] = vv;
       }
     } else if (auto d = dg.find(key); d != dg.end() && d->is_object()) {

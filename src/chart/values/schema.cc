@@ -3,7 +3,10 @@
 #include <re2/re2.h>
 
 #include <cmath>
+#include <optional>
 #include <set>
+
+#include "chart/values/json_reader.h"
 
 namespace skiff::chart {
 
@@ -311,11 +314,17 @@ Status validate_chart(const Chart& chart, const Json& values, std::string& repor
 }  // namespace
 
 Status validate_against_schema(const Json& values, const std::string& schema_text) {
+  // The fast reader takes well-formed documents; nlohmann's parser reports the rest.
+  std::optional<Json> read = read_json_fast(schema_text);
   Json schema;
-  try {
-    schema = Json::parse(schema_text);
-  } catch (const std::exception& e) {
-    return Error::invalid(std::string("invalid schema: ") + e.what());
+  if (read) {
+    schema = std::move(*read);
+  } else {
+    try {
+      schema = Json::parse(schema_text);
+    } catch (const std::exception& e) {
+      return Error::invalid(std::string("invalid schema: ") + e.what());
+    }
   }
   Validator validator(schema);
   std::vector<Violation> violations;

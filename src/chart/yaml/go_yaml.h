@@ -34,6 +34,9 @@ Result<std::vector<tmpl::Value>> parse_yaml_documents(std::string_view text,
 // trailing newline (strings.TrimSuffix(s, "\n")); that is the caller's job.
 // Errors: "error marshaling into JSON: json: unsupported type: ..." and the like.
 Result<std::string> to_yaml(const tmpl::Value& v);
+// The same by the letter: the JSON text really read back as YAML. to_yaml builds the
+// YAML from the value directly when that reading would change nothing.
+Result<std::string> to_yaml_through_json(const tmpl::Value& v);
 
 // encoding/json.Marshal(v).
 Result<std::string> to_json(const tmpl::Value& v);

@@ -5,7 +5,11 @@
 #include <cmath>
 #include <iterator>
 #include <map>
+#include <optional>
+#include <string_view>
+#include <vector>
 
+#include "chart/template/function.h"
 #include "chart/template/go_strconv.h"
 #include "chart/yaml/go_json.h"
 #include "chart/yaml/go_yaml.h"
@@ -19,6 +23,7 @@ namespace skiff::chart::yaml {
 using namespace skiff::yaml;  // NOLINT(google-build-using-namespace)
 namespace {
 
+using tmpl::Kind;
 using tmpl::Value;
 
 std::string format_yaml_float(double f) {
@@ -85,9 +90,89 @@ Result<EmitNode> reencode(const YamlNode* n) {
   return EmitNode::scalar("null", ScalarStyle::kPlain);
 }
 
+// A string whose JSON text, read back as a YAML double-quoted scalar, is itself: printable
+// ASCII plus tab and line breaks (escaped in JSON, unescaped by YAML). Other bytes take the
+// faithful path: YAML folds U+0085, rejects DEL and C1 controls, and JSON rewrites invalid
+// UTF-8.
+bool survives_round_trip(std::string_view s) {
+  for (char c : s) {
+    if ((c < 0x20 || c > 0x7E) && c != '\t' && c != '\n' && c != '\r') return false;
+  }
+  return true;
+}
+
+// YAML's simple keys end 1024 characters in; a JSON key escapes a byte into at most six.
+constexpr size_t kMaxDirectKey = (1024 - 2) / 6;
+constexpr int kMaxDirectDepth = 200;
+
+// What reencode makes of go_json_marshal's text, built from the value itself: for values
+// whose round trip keeps every string (survives_round_trip), with plain maps, slices and
+// scalars. nullopt sends the value down the faithful path (which also reports errors).
+std::optional<EmitNode> direct_node(const Value& v, int depth) {
+  if (depth > kMaxDirectDepth) return std::nullopt;
+  const auto& type = v.type_info();
+  if (type && type->is_struct && type->stringer) return std::nullopt;  // marshals as its text
+  Kind k = v.kind();
+  switch (k) {
+    case Kind::kInvalid: return EmitNode::scalar("null", ScalarStyle::kPlain);
+    case Kind::kBool: return EmitNode::scalar(v.as_bool() ? "true" : "false", ScalarStyle::kPlain);
+    case Kind::kString:
+      if (!survives_round_trip(v.as_string())) return std::nullopt;
+      return go_yaml_string(v.as_string());
+    case Kind::kMap: {
+      if (v.is_nil_container()) return EmitNode::scalar("null", ScalarStyle::kPlain);
+      std::vector<std::pair<std::string_view, EmitNode>> sorted;
+      sorted.reserve(v.size());
+      for (const auto& [key, item] : v.map_entries()) {  // byte order, as the JSON object's
+        if (key.size() > kMaxDirectKey || !survives_round_trip(key)) return std::nullopt;
+        auto node = direct_node(item, depth + 1);
+        if (!node) return std::nullopt;
+        sorted.emplace_back(key, std::move(*node));
+      }
+      std::stable_sort(sorted.begin(), sorted.end(),
+                       [](const auto& x, const auto& y) { return natural_key_less(x.first, y.first); });
+      EmitNode node = EmitNode::mapping();
+      node.children.reserve(sorted.size() * 2);
+      for (auto& [key, value] : sorted) {
+        node.children.push_back(go_yaml_string(std::string(key)));
+        node.children.push_back(std::move(value));
+      }
+      return node;
+    }
+    case Kind::kSlice: {
+      if (v.is_nil_container()) return EmitNode::scalar("null", ScalarStyle::kPlain);
+      if (v.elem_kind() == Kind::kUint8) return std::nullopt;  // base64 text
+      EmitNode node = EmitNode::sequence();
+      node.children.reserve(v.size());
+      for (const auto& item : v.list_items()) {
+        auto child = direct_node(item, depth + 1);
+        if (!child) return std::nullopt;
+        node.children.push_back(std::move(*child));
+      }
+      return node;
+    }
+    default:
+      break;
+  }
+  if (tmpl::is_signed_int_kind(k)) return number_node(std::to_string(v.as_int()));
+  if (tmpl::is_unsigned_int_kind(k)) return number_node(std::to_string(v.as_uint()));
+  if (tmpl::is_float_kind(k)) {
+    double f = v.as_float();
+    if (std::isnan(f) || std::isinf(f)) return std::nullopt;  // json: unsupported value
+    return number_node(go_json_float(f, k == Kind::kFloat32 ? 32 : 64));
+  }
+  return std::nullopt;  // functions and the like: json: unsupported type
+}
+
 }  // namespace
 
 Result<std::string> to_yaml(const Value& v) {
+  // Most values need neither the JSON text nor its YAML reading.
+  if (auto node = direct_node(v, 0)) return emit_document(*node);
+  return to_yaml_through_json(v);
+}
+
+Result<std::string> to_yaml_through_json(const Value& v) {
   auto json = go_json_marshal(v);
   if (!json.ok()) return Error::invalid("error marshaling into JSON: " + json.error().message);
   // The JSON text really is re-read as YAML: a key with a raw U+0085 (a YAML line
