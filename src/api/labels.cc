@@ -7,6 +7,7 @@
 #include "api/field_errors.h"
 #include "api/name_validation.h"
 #include "api/utf8.h"
+#include "util/go_strconv.h"
 #include "util/strings.h"
 
 namespace skiff::api {
@@ -386,24 +387,6 @@ std::vector<std::string_view> split_terms(std::string_view s) {
   return terms;
 }
 
-void append_utf8(std::string& out, uint32_t r) {
-  if (r < 0x80) {
-    out += static_cast<char>(r);
-  } else if (r < 0x800) {
-    out += static_cast<char>(0xc0 | (r >> 6));
-    out += static_cast<char>(0x80 | (r & 0x3f));
-  } else if (r < 0x10000) {
-    out += static_cast<char>(0xe0 | (r >> 12));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (r & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (r >> 18));
-    out += static_cast<char>(0x80 | ((r >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (r & 0x3f));
-  }
-}
-
 // fields.UnescapeValue; like Go it re-encodes the value rune by rune once any escape is involved.
 Result<std::string> unescape_value(std::string_view s) {
   if (s.find_first_of("\\,=") == std::string_view::npos) return std::string(s);
@@ -415,7 +398,7 @@ Result<std::string> unescape_value(std::string_view s) {
     if (escaped) {
       if (r != '\\' && r != ',' && r != '=') {
         std::string seq = "\\";
-        append_utf8(seq, r);
+        append_rune(seq, static_cast<int32_t>(r));
         return Error::bad_request("invalid field selector: invalid escape sequence: " + seq);
       }
       out += static_cast<char>(r);
@@ -425,7 +408,7 @@ Result<std::string> unescape_value(std::string_view s) {
     } else if (r == ',' || r == '=') {
       return Error::bad_request("invalid field selector: unescaped character in value: " + std::to_string(r));
     } else {
-      append_utf8(out, r);
+      append_rune(out, static_cast<int32_t>(r));
     }
   }
   if (escaped) return Error::bad_request("invalid field selector: invalid escape sequence: \\");

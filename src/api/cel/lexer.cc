@@ -1,6 +1,7 @@
 #include "api/cel/lexer.h"
 
 #include "api/utf8.h"
+#include "util/go_strconv.h"
 
 namespace skiff::api::cel {
 namespace {
@@ -18,24 +19,6 @@ std::string display(std::string_view text) {
       out += c;
   }
   return out;
-}
-
-void append_utf8(std::string& out, uint32_t r) {
-  if (r < 0x80) {
-    out += static_cast<char>(r);
-  } else if (r < 0x800) {
-    out += static_cast<char>(0xc0 | (r >> 6));
-    out += static_cast<char>(0x80 | (r & 0x3f));
-  } else if (r < 0x10000) {
-    out += static_cast<char>(0xe0 | (r >> 12));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (r & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (r >> 18));
-    out += static_cast<char>(0x80 | ((r >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (r & 0x3f));
-  }
 }
 
 int hex_digit(char c) {
@@ -319,7 +302,7 @@ class Lexer {
           error_end = p + 2 + n;
           return false;
         }
-        append_utf8(out, v);
+        append_rune(out, static_cast<int32_t>(v));
       }
       p += 2 + n;
       return true;
@@ -337,7 +320,7 @@ class Lexer {
       if (bytes)
         out += static_cast<char>(v);
       else
-        append_utf8(out, v);
+        append_rune(out, static_cast<int32_t>(v));
       p += 4;
       return true;
     }
