@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git python3 curl
+  lld  # links skiff with its functions in cmake/skiff.symbol-order (cmake/StaticDeps.cmake)
   libboost-dev libssl-dev openssl nlohmann-json3-dev libsqlite3-dev sqlite3
   libre2-dev zlib1g-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
