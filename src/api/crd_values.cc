@@ -8,9 +8,9 @@
 #include <set>
 
 #include "api/crd_schema.h"
-#include "api/utf8.h"
 #include "util/clock.h"
 #include "util/encoding.h"
+#include "util/go_strconv.h"
 #include "util/strings.h"
 
 namespace skiff::api {
@@ -90,17 +90,6 @@ std::string json_type_of(const Json& v) {
   if (v.is_string()) return "string";
   if (v.is_array()) return "array";
   return "object";
-}
-
-size_t rune_count(std::string_view s) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size();) {
-    auto [r, width] = decode_utf8(s.substr(i));
-    (void)r;
-    i += width == 0 ? 1 : width;
-    ++n;
-  }
-  return n;
 }
 
 bool is_date(std::string_view s) {

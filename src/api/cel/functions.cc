@@ -7,7 +7,7 @@
 
 #include "api/cel/format.h"
 #include "api/cel/function_groups.h"
-#include "api/utf8.h"
+#include "util/go_strconv.h"
 
 namespace skiff::api::cel {
 namespace {
@@ -295,15 +295,6 @@ std::optional<uint64_t> parse_uint64(const std::string& s) {
   unsigned long long v = std::strtoull(s.c_str(), nullptr, 10);
   if (errno == ERANGE) return std::nullopt;
   return v;
-}
-
-bool valid_utf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    auto [r, width] = decode_utf8(s.substr(i));
-    if (r == kUtf8Invalid && width == 1) return false;
-    i += width;
-  }
-  return true;
 }
 
 Value conversion_error(const Value& from, std::string_view to) {
