@@ -1,5 +1,7 @@
 #include "util/yaml_parser.h"
 
+#include <algorithm>
+
 namespace skiff::yaml {
 
 std::string format_yaml_problem(const YamlProblem& p) {
@@ -42,8 +44,13 @@ Result<const Token*> YamlStream::peek() {
 }
 
 YamlNode* YamlStream::new_node(YamlNode::Kind kind, Mark start) {
-  arena_.push_back(std::make_unique<YamlNode>());
-  YamlNode* n = arena_.back().get();
+  if (nodes_left_in_chunk_ == 0) {
+    // Chunks double up to 256 nodes: a rendered manifest has a few dozen, a values file thousands.
+    chunk_size_ = node_chunks_.empty() ? 16 : std::min<size_t>(chunk_size_ * 2, 256);
+    node_chunks_.push_back(std::make_unique<YamlNode[]>(chunk_size_));
+    nodes_left_in_chunk_ = chunk_size_;
+  }
+  YamlNode* n = &node_chunks_.back()[chunk_size_ - nodes_left_in_chunk_--];
   n->kind = kind;
   n->start = start;
   return n;
@@ -201,8 +208,8 @@ Result<const YamlNode*> YamlStream::parse_node(bool block, bool indentless_seque
   if (token->type == TokenType::kScalar) {
     YamlNode* n = new_node(YamlNode::Kind::kScalar, start);
     n->tag = tag;
-    n->value = token->value;
     n->style = token->style;
+    n->value = scanner_.take_token_value();
     n->implicit = (tag.empty() && token->style == ScalarStyle::kPlain) || tag == "!";
     register_anchor(n);
     scanner_.skip_token();

@@ -52,7 +52,10 @@ class YamlStream {
   bool finished_ = false;
   std::vector<std::pair<std::string, std::string>> tag_directives_;
   std::vector<std::pair<std::string, const YamlNode*>> anchors_;
-  std::vector<std::unique_ptr<YamlNode>> arena_;
+  // The nodes, allocated in chunks (a values file has thousands of them).
+  std::vector<std::unique_ptr<YamlNode[]>> node_chunks_;
+  size_t chunk_size_ = 0;
+  size_t nodes_left_in_chunk_ = 0;
 };
 
 // go-yaml's rendering of a libyaml problem: "yaml: line N: <problem>".

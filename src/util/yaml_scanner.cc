@@ -41,6 +41,16 @@ std::string check_input(std::string_view s) {
   return "";
 }
 
+// Printable ASCII other than a line break: a comment's body.
+bool is_ascii_comment_char(uint8_t b) { return (b >= 0x20 && b <= 0x7E) || b == '\t'; }
+
+// Printable ASCII inside a plain scalar that needs no further look: not blank, not ':'
+// (which ends the scalar when a blank follows) and, in flow context, no flow indicator.
+bool is_plain_block_char(uint8_t b) { return b > 0x20 && b <= 0x7E && b != ':'; }
+bool is_plain_flow_char(uint8_t b) {
+  return is_plain_block_char(b) && b != ',' && b != '?' && b != '[' && b != ']' && b != '{' && b != '}';
+}
+
 }  // namespace
 
 Scanner::Scanner(std::string_view input) {
@@ -75,6 +85,23 @@ void Scanner::skip_line() {
     mark_.line++;
     pos_ += char_width(c());
   }
+}
+
+size_t Scanner::ascii_run(bool (*part_of_run)(uint8_t)) const {
+  size_t end = pos_;
+  while (end < buf_.size() && part_of_run(static_cast<uint8_t>(buf_[end]))) ++end;
+  return end - pos_;
+}
+
+void Scanner::skip_ascii(size_t n) {
+  pos_ += n;
+  mark_.index += n;
+  mark_.column += n;
+}
+
+void Scanner::read_ascii(size_t n, std::string& s) {
+  s.append(buf_, pos_, n);
+  skip_ascii(n);
 }
 
 void Scanner::read(std::string& s) {
@@ -489,7 +516,15 @@ bool Scanner::scan_to_next_token() {
     if (mark_.column == 0 && pos_ == 0 && is_bom(buf_, pos_)) skip();
     while (c() == ' ' || ((flow_level_ > 0 || !simple_key_allowed_) && c() == '\t')) skip();
     if (c() == '#') {
-      while (!is_breakz(buf_, pos_)) skip();
+      // Comments are most of a chart's values.yaml: skip their ASCII in one step.
+      while (!is_breakz(buf_, pos_)) {
+        size_t n = ascii_run(is_ascii_comment_char);
+        if (n > 0) {
+          skip_ascii(n);
+        } else {
+          skip();
+        }
+      }
     }
     if (is_break(buf_, pos_)) {
       skip_line();
@@ -906,7 +941,14 @@ bool Scanner::scan_plain_scalar(Token* token) {
           whitespaces.clear();
         }
       }
-      read(s);
+      // Plain ASCII that cannot end the scalar goes in one step; the rest one character
+      // at a time.
+      size_t n = ascii_run(flow_level_ > 0 ? is_plain_flow_char : is_plain_block_char);
+      if (n > 0) {
+        read_ascii(n, s);
+      } else {
+        read(s);
+      }
       end = mark_;
     }
     if (!(is_blank(buf_, pos_) || is_break(buf_, pos_))) break;

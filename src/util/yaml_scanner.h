@@ -72,6 +72,8 @@ class Scanner {
   // The next token without consuming it; nullptr on error (see problem()).
   const Token* peek();
   void skip_token();
+  // Moves the next token's value out (the token is about to be skipped).
+  std::string take_token_value() { return std::move(tokens_[tokens_head_].value); }
   const YamlProblem& problem() const { return problem_; }
   bool failed() const { return problem_.kind != YamlProblem::Kind::kNone; }
 
@@ -127,6 +129,11 @@ class Scanner {
   void skip();
   void skip_line();
   void read(std::string& s);
+  // The length of the ASCII run at the cursor whose bytes satisfy part_of_run, and
+  // moving over (or reading) such a run, which holds no line break.
+  size_t ascii_run(bool (*part_of_run)(uint8_t)) const;
+  void skip_ascii(size_t n);
+  void read_ascii(size_t n, std::string& s);
   void read_line(std::string& s);
 
   std::string buf_;

@@ -48,6 +48,12 @@ Json condition(const Json& obj, const std::string& type) {
   return Json();
 }
 
+// The status describes the current spec only once the controller observed its generation: the
+// revision annotation and the status are separate writes, so a reader can see one without the other.
+bool synced(const Json& d) {
+  return d["status"].value("observedGeneration", int64_t{0}) == d["metadata"].value("generation", int64_t{-1});
+}
+
 TEST(DeploymentController, RollsOutWithinSurgeAndKeepsHistory) {
   ControllerFixture f({"replicaset", "deployment"});
   FakeNodes nodes(f);
@@ -77,6 +83,7 @@ TEST(DeploymentController, RollsOutWithinSurgeAndKeepsHistory) {
         worst_total = std::max(worst_total, total);
         Json now = f.cluster().get("apps", "v1", "deployments", "default", "web");
         return now["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "2" &&
+               synced(now) &&
                now["status"].value("updatedReplicas", 0) == 4 && now["status"].value("replicas", 0) == 4 &&
                now["status"].value("availableReplicas", 0) == 4 &&
                condition(now, "Progressing").value("reason", "") == "NewReplicaSetAvailable";
@@ -107,6 +114,7 @@ TEST(DeploymentController, RollsOutWithinSurgeAndKeepsHistory) {
       [&] {
         Json now = f.cluster().get("apps", "v1", "deployments", "default", "web");
         return now["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "3" &&
+               synced(now) &&
                now["status"].value("updatedReplicas", 0) == 4 && now["status"].value("replicas", 0) == 4;
       },
       std::chrono::seconds(20)));
