@@ -1,5 +1,6 @@
 # One self-contained skiff binary: third-party libraries (OpenSSL, SQLite, RE2, zlib,
-# libxcrypt, gRPC/protobuf/abseil, jemalloc, libstdc++) are linked from their static archives.
+# libxcrypt, gRPC/protobuf/abseil, jemalloc, libstdc++, and glibc for the skiff executable) are
+# linked from their static archives.
 # Loading and relocating ~60 shared libraries cost every skiff process ~6 MiB of RSS and most
 # of its startup time (`skiff version`: 16 -> 10 MiB; `skiff chart template` of the largest
 # corpus chart: 25 -> 19 MiB). Sanitizer and fuzzer
@@ -41,7 +42,10 @@ function(skiff_lean_executable target)
   if(NOT SKIFF_STATIC_DEPS)
     return()
   endif()
-  target_link_options(${target} PRIVATE -no-pie)
+  # Fully static, glibc included: nothing for ld.so to load and relocate at each start (a third
+  # of `skiff version`'s instructions), and glibc's functions join the symbol order. glibc 2.34+
+  # resolves hosts and users from /etc files and DNS without loading NSS modules.
+  target_link_options(${target} PRIVATE -no-pie -static)
   if(SKIFF_LLD)
     target_link_options(${target} PRIVATE -fuse-ld=lld -Wl,--symbol-ordering-file=${SKIFF_SYMBOL_ORDER}
                         -Wl,--no-warn-symbol-ordering)
