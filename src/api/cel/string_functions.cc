@@ -11,6 +11,8 @@
 #include "api/cel/format.h"
 #include "api/cel/function_groups.h"
 #include "api/utf8.h"
+#include "util/go_strconv.h"
+#include "util/go_unicode.h"
 
 namespace skiff::api::cel {
 namespace {
@@ -41,45 +43,6 @@ std::vector<uint32_t> runes(std::string_view s) {
   return out;
 }
 
-bool is_space(uint32_t r) {
-  switch (r) {
-    case '\t':
-    case '\n':
-    case '\v':
-    case '\f':
-    case '\r':
-    case ' ':
-    case 0x85:
-    case 0xa0:
-    case 0x1680:
-    case 0x2028:
-    case 0x2029:
-    case 0x202f:
-    case 0x205f:
-    case 0x3000: return true;
-    default: return r >= 0x2000 && r <= 0x200a;
-  }
-}
-
-std::string trim_space(std::string_view s) {
-  size_t start = 0;
-  while (start < s.size()) {
-    auto [r, width] = decode_utf8(s.substr(start));
-    if (!is_space(r)) break;
-    start += width;
-  }
-  size_t end = s.size();
-  while (end > start) {
-    // Step back over one UTF-8 sequence.
-    size_t p = end - 1;
-    while (p > start && (static_cast<unsigned char>(s[p]) & 0xc0) == 0x80) --p;
-    auto [r, width] = decode_utf8(s.substr(p));
-    if (p + width != end || !is_space(r)) break;
-    end = p;
-  }
-  return std::string(s.substr(start, end - start));
-}
-
 Value index_error(int64_t i) { return Value::error("index out of range: " + std::to_string(i)); }
 
 Value index_of(const std::string& str, const std::string& sub, int64_t offset, bool last, bool has_offset) {
@@ -103,31 +66,6 @@ Value index_of(const std::string& str, const std::string& sub, int64_t offset, b
   for (int64_t i = offset; i >= 0; --i)
     if (match_at(i)) return Value::integer(i);
   return Value::integer(-1);
-}
-
-// Go's strings.SplitN (n < 0: all).
-std::vector<std::string> split(const std::string& s, const std::string& sep, int64_t n) {
-  std::vector<std::string> out;
-  if (n == 0) return out;
-  if (sep.empty()) {
-    auto offsets = rune_offsets(s);
-    size_t count = offsets.size() - 1;
-    if (n < 0 || static_cast<uint64_t>(n) > count) n = static_cast<int64_t>(count);
-    for (int64_t i = 0; i < n; ++i) {
-      size_t end = i == n - 1 ? s.size() : offsets[i + 1];
-      out.push_back(s.substr(offsets[i], end - offsets[i]));
-    }
-    return out;
-  }
-  size_t start = 0;
-  while (n < 0 || static_cast<int64_t>(out.size()) < n - 1) {
-    size_t pos = s.find(sep, start);
-    if (pos == std::string::npos) break;
-    out.push_back(s.substr(start, pos - start));
-    start = pos + sep.size();
-  }
-  out.push_back(s.substr(start));
-  return out;
 }
 
 // Go's strings.Replace (n < 0: all).
@@ -429,7 +367,7 @@ std::optional<Value> call_string_function(std::string_view name, const Value* ta
   auto int_arg = [&](size_t i) { return i < args.size() && args[i].is(K::kInt); };
   const size_t n = args.size();
 
-  if (name == "size" && n == 0) return Value::integer(static_cast<int64_t>(runes(s).size()));
+  if (name == "size" && n == 0) return Value::integer(static_cast<int64_t>(rune_count(s)));
   if (name == "matches" || name == "find" || name == "findAll") return call_regex(name, s, args, cost, regex);
   if ((name == "contains" || name == "startsWith" || name == "endsWith") && n == 1) {
     if (!str_arg(0)) return Value::no_such_overload();
@@ -456,12 +394,12 @@ std::optional<Value> call_string_function(std::string_view name, const Value* ta
     return index_of(s, args[0].as_string(), n == 2 ? args[1].as_int() : 0, name == "lastIndexOf", n == 2);
   if (name == "lowerAscii" && n == 0) return Value::string(ascii_case(s, false));
   if (name == "upperAscii" && n == 0) return Value::string(ascii_case(s, true));
-  if (name == "trim" && n == 0) return Value::string(trim_space(s));
+  if (name == "trim" && n == 0) return Value::string(go_trim_space(s));
   if (name == "replace" && (n == 2 || n == 3) && str_arg(0) && str_arg(1) && (n == 2 || int_arg(2)))
     return Value::string(replace(s, args[0].as_string(), args[1].as_string(), n == 3 ? args[2].as_int() : -1));
   if (name == "split" && (n == 1 || n == 2) && str_arg(0) && (n == 1 || int_arg(1))) {
     std::vector<Value> parts;
-    for (auto& p : split(s, args[0].as_string(), n == 2 ? args[1].as_int() : -1))
+    for (auto& p : go_split(s, args[0].as_string(), n == 2 ? args[1].as_int() : -1))
       parts.push_back(Value::string(std::move(p)));
     return make_list(std::move(parts));
   }

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "chart/funcs/go_unicode.h"
+#include "util/go_unicode.h"
 #include "chart/funcs/random.h"
 #include "chart/template/go_strconv.h"
 

@@ -6,7 +6,7 @@
 #include <map>
 #include <memory>
 
-#include "chart/funcs/go_unicode.h"
+#include "util/go_unicode.h"
 #include "chart/funcs/go_values.h"
 #include "chart/funcs/registry.h"
 #include "chart/template/go_strconv.h"

@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "chart/funcs/case_convert.h"
-#include "chart/funcs/go_unicode.h"
+#include "util/go_unicode.h"
 #include "chart/funcs/go_values.h"
 #include "chart/funcs/random.h"
 #include "chart/funcs/registry.h"

@@ -1,4 +1,5 @@
-// The parts of Go's unicode and strings packages Sprig's string functions depend on.
+// The parts of Go's unicode and strings packages that Sprig's string functions and CEL's
+// string library depend on.
 // Letters, case and spaces follow Go's tables for Latin, Greek and Cyrillic scripts;
 // other scripts are treated as caseless.
 #pragma once
@@ -8,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace skiff::chart::funcs {
+namespace skiff {
 
 bool u_is_space(int32_t r);   // unicode.IsSpace
 bool u_is_upper(int32_t r);   // unicode.IsUpper
@@ -37,4 +38,4 @@ std::string go_replace_all(std::string_view s, std::string_view old_s, std::stri
 // strings.Fields.
 std::vector<std::string> go_fields(std::string_view s);
 
-}  // namespace skiff::chart::funcs
+}  // namespace skiff

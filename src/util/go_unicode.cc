@@ -1,8 +1,8 @@
-#include "chart/funcs/go_unicode.h"
+#include "util/go_unicode.h"
 
-#include "chart/template/go_strconv.h"
+#include "util/go_strconv.h"
 
-namespace skiff::chart::funcs {
+namespace skiff {
 
 namespace {
 
@@ -71,12 +71,12 @@ bool u_is_lower(int32_t r) {
 bool u_is_letter(int32_t r) {
   if (r < 0x80) return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z');
   if (u_is_upper(r) || u_is_lower(r)) return true;
-  return tmpl::is_letter(r);
+  return is_letter(r);
 }
 
 bool u_is_digit(int32_t r) {
   if (r < 0x80) return r >= '0' && r <= '9';
-  return tmpl::is_digit(r);
+  return is_digit(r);
 }
 
 bool u_is_number(int32_t r) {
@@ -153,7 +153,7 @@ std::vector<int32_t> to_runes(std::string_view s) {
   out.reserve(s.size());
   while (!s.empty()) {
     int w;
-    out.push_back(tmpl::decode_rune(s, &w));
+    out.push_back(decode_rune(s, &w));
     s.remove_prefix(w);
   }
   return out;
@@ -162,7 +162,7 @@ std::vector<int32_t> to_runes(std::string_view s) {
 std::string from_runes(const std::vector<int32_t>& runes) {
   std::string out;
   out.reserve(runes.size());
-  for (int32_t r : runes) tmpl::append_rune(out, r);
+  for (int32_t r : runes) append_rune(out, r);
   return out;
 }
 
@@ -180,8 +180,8 @@ std::string map_runes(std::string_view s, F f) {
   }
   while (!s.empty()) {
     int w;
-    int32_t r = tmpl::decode_rune(s, &w);
-    tmpl::append_rune(out, f(r));
+    int32_t r = decode_rune(s, &w);
+    append_rune(out, f(r));
     s.remove_prefix(w);
   }
   return out;
@@ -208,8 +208,8 @@ std::string go_title(std::string_view s) {
   out.reserve(s.size());
   while (!s.empty()) {
     int w;
-    int32_t r = tmpl::decode_rune(s, &w);
-    tmpl::append_rune(out, is_separator(prev) ? u_to_title(r) : r);
+    int32_t r = decode_rune(s, &w);
+    append_rune(out, is_separator(prev) ? u_to_title(r) : r);
     prev = r;
     s.remove_prefix(w);
   }
@@ -222,7 +222,7 @@ std::string go_trim_space(std::string_view s) {
   bool seen = false;
   for (size_t off = 0; off < s.size();) {
     int w;
-    int32_t r = tmpl::decode_rune(s.substr(off), &w);
+    int32_t r = decode_rune(s.substr(off), &w);
     if (!u_is_space(r)) {
       if (!seen) start = off;
       seen = true;
@@ -248,7 +248,7 @@ std::string go_trim(std::string_view s, std::string_view cutset) {
   size_t off = 0;
   while (off < s.size()) {
     int w;
-    runes.push_back(tmpl::decode_rune(s.substr(off), &w));
+    runes.push_back(decode_rune(s.substr(off), &w));
     offsets.push_back(off);
     off += w;
   }
@@ -271,7 +271,7 @@ std::vector<std::string> go_split(std::string_view s, std::string_view sep, int6
         return out;
       }
       int w;
-      tmpl::decode_rune(s, &w);
+      decode_rune(s, &w);
       out.emplace_back(s.substr(0, w));
       s.remove_prefix(w);
     }
@@ -294,7 +294,7 @@ std::string go_replace_all(std::string_view s, std::string_view old_s, std::stri
     out.append(new_s);
     while (!s.empty()) {
       int w;
-      tmpl::decode_rune(s, &w);
+      decode_rune(s, &w);
       out.append(s.substr(0, w));
       out.append(new_s);
       s.remove_prefix(w);
@@ -317,7 +317,7 @@ std::vector<std::string> go_fields(std::string_view s) {
   bool in_field = false;
   while (!s.empty()) {
     int w;
-    int32_t r = tmpl::decode_rune(s, &w);
+    int32_t r = decode_rune(s, &w);
     if (u_is_space(r)) {
       if (in_field) out.push_back(std::move(cur));
       cur.clear();
@@ -332,4 +332,4 @@ std::vector<std::string> go_fields(std::string_view s) {
   return out;
 }
 
-}  // namespace skiff::chart::funcs
+}  // namespace skiff
