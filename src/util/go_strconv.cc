@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <cwctype>
 
 namespace skiff {
@@ -67,6 +68,18 @@ size_t rune_count(std::string_view s) {
 
 bool valid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
+    if (i + 8 <= s.size()) {  // ASCII, 8 bytes at a time: no high bit set
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     int w;
     int32_t r = decode_rune(s.substr(i), &w);
     if (r == kRuneError && w == 1) return false;

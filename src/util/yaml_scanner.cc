@@ -1,5 +1,6 @@
 #include "util/yaml_scanner.h"
 
+#include <cstring>
 #include <string>
 
 #include "util/yaml_chars.h"
@@ -12,10 +13,36 @@ constexpr size_t kMaxIndents = 10000;
 
 // The reader's checks (libyaml's yaml_parser_update_buffer): well-formed UTF-8 and only
 // characters YAML allows. Returns the problem text, or empty.
+// Whether all 8 bytes of `w` are printable ASCII (0x20..0x7E): none below 0x20, none at or
+// above 0x7F (SWAR: a byte's high bit after the subtraction or addition flags it).
+bool all_printable_ascii(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  uint64_t below_space = (w - 0x20 * kOnes) & ~w;  // high bit set where a byte < 0x20
+  uint64_t at_least_del = (w + 0x01 * kOnes) | w;  // high bit set where a byte >= 0x7F
+  return ((below_space | at_least_del) & kHighs) == 0;
+}
+
+bool is_allowed_ascii(uint8_t b) { return (b >= 0x20 && b <= 0x7E) || b == '\n' || b == '\t' || b == '\r'; }
+
 std::string check_input(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
+    if (i + 8 <= s.size()) {  // the bulk: runs of printable ASCII, 8 bytes at a time
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (all_printable_ascii(w)) {
+        i += 8;
+        continue;
+      }
+      size_t simple = 0;  // line breaks and tabs fail the word test: take allowed ASCII bytes one by one
+      while (simple < 8 && is_allowed_ascii(static_cast<uint8_t>(s[i + simple]))) ++simple;
+      if (simple > 0) {
+        i += simple;
+        continue;
+      }
+    }
     uint8_t b = static_cast<uint8_t>(s[i]);
-    if ((b >= 0x20 && b <= 0x7E) || b == '\n' || b == '\t' || b == '\r') {  // allowed ASCII, the bulk
+    if (is_allowed_ascii(b)) {
       ++i;
       continue;
     }

@@ -67,6 +67,22 @@ TEST(HelmIgnore, BaseNamePatternsMatchInAnyDirectory) {
   EXPECT_FALSE(rules->ignore(".git", false));  // a trailing slash only matches directories
 }
 
+TEST(HelmIgnore, PlainAndStarSuffixRulesMatchLikeTheGlob) {
+  // Rules without glob syntax, and "*" plus such a suffix, skip the glob matcher: they must
+  // still agree with it, a star never crossing a slash.
+  auto rules = IgnoreRules::parse("CHANGELOG.md\n*~\nci/*.bak\n*/keep.txt\n");
+  ASSERT_TRUE(rules.ok());
+  EXPECT_TRUE(rules->ignore("CHANGELOG.md", false));
+  EXPECT_TRUE(rules->ignore("docs/CHANGELOG.md", false));
+  EXPECT_FALSE(rules->ignore("CHANGELOG.mdx", false));
+  EXPECT_TRUE(rules->ignore("values.yaml~", false));
+  EXPECT_FALSE(rules->ignore("~values.yaml", false));
+  EXPECT_TRUE(rules->ignore("ci/a.bak", false));
+  EXPECT_FALSE(rules->ignore("ci/sub/a.bak", false));
+  EXPECT_TRUE(rules->ignore("a/keep.txt", false));
+  EXPECT_FALSE(rules->ignore("a/b/keep.txt", false));
+}
+
 TEST(HelmIgnore, NegationIgnoresWhatDoesNotMatch) {
   // helm's rules stop at the first decisive pattern; "!p" ignores every path not matching p.
   auto rules = IgnoreRules::parse("!*.yaml\n");

@@ -133,6 +133,13 @@ const ErrorCase kErrors[] = {
     {"unknown_anchor", "a: *x\n", "error converting YAML to JSON: yaml: unknown anchor 'x' referenced"},
     {"control_character", "a: \x01\n", "error converting YAML to JSON: yaml: control characters are not allowed"},
     {"invalid_utf8", "a: \xff\n", "error converting YAML to JSON: yaml: invalid leading UTF-8 octet"},
+    // Past the first 8 bytes the reader checks a word at a time: bad bytes there too.
+    {"delete_in_long_value", "key: abcdefgh\x7fijklmnop\n",
+     "error converting YAML to JSON: yaml: control characters are not allowed"},
+    {"escape_in_long_value", "key: abcdefghijk\x1bmnop\n",
+     "error converting YAML to JSON: yaml: control characters are not allowed"},
+    {"invalid_utf8_in_long_value", "key: abcdefghij\xc3(lmnop\n",
+     "error converting YAML to JSON: yaml: invalid trailing UTF-8 octet"},
     {"nan_cannot_be_json", "a: .nan\n", "error converting YAML to JSON: json: unsupported value: NaN"},
     {"wrong_tag", "a: !!int abc\n", "error converting YAML to JSON: yaml: cannot decode !!str `abc` as a !!int"},
     {"merge_non_map", "a:\n  <<: 1\n",

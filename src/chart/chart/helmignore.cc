@@ -14,7 +14,23 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
+bool has_glob_syntax(std::string_view s) { return s.find_first_of("*?[\\") != std::string_view::npos; }
+
 }  // namespace
+
+bool IgnoreRules::Pattern::matches(std::string_view subject) const {
+  switch (shape) {
+    case Shape::kLiteral: return subject == rule;
+    case Shape::kStarSuffix: {
+      // '*' stands for any run of characters other than '/'.
+      std::string_view suffix = std::string_view(rule).substr(1);
+      return subject.size() >= suffix.size() && subject.substr(subject.size() - suffix.size()) == suffix &&
+             subject.substr(0, subject.size() - suffix.size()).find('/') == std::string_view::npos;
+    }
+    case Shape::kGlob: break;
+  }
+  return go_path_match(rule, subject);
+}
 
 Result<IgnoreRules> IgnoreRules::parse(std::string_view text) {
   IgnoreRules rules;
@@ -53,6 +69,11 @@ Status IgnoreRules::add_rule(std::string rule) {
   } else if (rule.find('/') != std::string::npos) {
     p.mode = Pattern::Mode::kPath;
   }
+  if (!has_glob_syntax(rule)) {
+    p.shape = Pattern::Shape::kLiteral;
+  } else if (rule[0] == '*' && !has_glob_syntax(std::string_view(rule).substr(1))) {
+    p.shape = Pattern::Shape::kStarSuffix;
+  }
   p.rule = std::move(rule);
   patterns_.push_back(std::move(p));
   return ok_status();
@@ -66,7 +87,7 @@ bool IgnoreRules::ignore(std::string_view path, bool is_dir) const {
       size_t slash = path.rfind('/');
       if (slash != std::string_view::npos) subject = path.substr(slash + 1);
     }
-    bool matched = go_path_match(p.rule, subject);
+    bool matched = p.matches(subject);
     if (p.negate) {
       if (p.must_dir && !is_dir) return true;
       if (!matched) return true;

@@ -24,6 +24,9 @@ class IgnoreRules {
     bool negate = false;
     bool must_dir = false;
     enum class Mode { kRooted, kPath, kBase } mode = Mode::kBase;
+    // Most rules are a plain name or "*" and a plain suffix: those match without a glob.
+    enum class Shape { kGlob, kLiteral, kStarSuffix } shape = Shape::kGlob;
+    bool matches(std::string_view subject) const;
   };
   Status add_rule(std::string rule);
   std::vector<Pattern> patterns_;

@@ -1,6 +1,8 @@
 #include "chart/template/lexer.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 #include "chart/template/go_strconv.h"
 
@@ -16,12 +18,25 @@ constexpr size_t kTrimMarkerLen = 2;  // marker plus the space before or after i
 
 bool is_space(int r) { return r == ' ' || r == '\t' || r == '\r' || r == '\n'; }
 
-bool is_ascii_alnum(int r) {
-  return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') || r == '_';
-}
+// Classes of ASCII bytes, looked up by the inner loops: a word's letters and digits, and the
+// bytes that end a field, variable or identifier (space or one of ".,|:)(").
+constexpr uint8_t kWordByte = 1;
+constexpr uint8_t kTerminatorByte = 2;
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> table{};
+  for (int b = 0; b < 128; ++b) {
+    if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_') {
+      table[b] = kWordByte;
+    }
+  }
+  for (char b : std::string_view(" \t\r\n.,|:)(")) table[static_cast<unsigned char>(b)] = kTerminatorByte;
+  return table;
+}();
+
+bool is_ascii_alnum(unsigned char b) { return kByteClass[b] & kWordByte; }
 
 bool is_alnum(int r) {
-  if (r >= 0 && r < 0x80) return is_ascii_alnum(r);  // templates are nearly all ASCII
+  if (r >= 0 && r < 0x80) return is_ascii_alnum(static_cast<unsigned char>(r));  // templates are nearly all ASCII
   return r >= 0 && (is_letter(r) || is_digit(r));
 }
 
@@ -203,16 +218,20 @@ Item Lexer::errorf(std::string message) {
 }
 
 bool Lexer::at_terminator() {
-  if (pos_ < input_.size() && is_ascii_alnum(static_cast<unsigned char>(input_[pos_]))) return false;
-  int r = peek();
-  if (is_space(r)) return true;
-  switch (r) {
-    case kEof: case '.': case ',': case '|': case ':': case ')': case '(':
-      return true;
-    default:
-      break;
-  }
-  return starts_with(input_, pos_, kRightDelim);
+  if (pos_ >= input_.size()) return true;
+  auto b = static_cast<unsigned char>(input_[pos_]);
+  if (kByteClass[b] & kTerminatorByte) return true;
+  return b == '}' && starts_with(input_, pos_, kRightDelim);  // no other rune ends a word
+}
+
+int Lexer::next_after_word() {
+  while (pos_ < input_.size() && is_ascii_alnum(static_cast<unsigned char>(input_[pos_]))) ++pos_;
+  if (pos_ >= input_.size()) return kEof;
+  auto b = static_cast<unsigned char>(input_[pos_]);
+  if (b < 0x80) return b;  // ASCII, and no letter or digit: the word ends here
+  int r = next();
+  if (!is_alnum(r)) backup();
+  return r;
 }
 
 bool Lexer::at_right_delim(bool* trim) {
@@ -458,13 +477,9 @@ bool Lexer::lex_space(Item* out, State* next_state) {
 
 Item Lexer::lex_identifier() {
   int r;
-  while (true) {
-    // ASCII letters and digits without rune decoding (they hold no newline).
-    while (pos_ < input_.size() && is_ascii_alnum(static_cast<unsigned char>(input_[pos_]))) ++pos_;
-    r = next();
-    if (!is_alnum(r)) break;
-  }
-  backup();
+  do {
+    r = next_after_word();
+  } while (is_alnum(r));
   std::string_view word = input_.substr(start_, pos_ - start_);
   if (!at_terminator()) return errorf("bad character " + sharp_u(r));
   if (ItemType t = keyword(word); t > ItemType::kKeyword) {
@@ -480,14 +495,9 @@ Item Lexer::lex_identifier() {
 Item Lexer::lex_field_or_variable(ItemType t) {
   if (at_terminator()) return this_item(t == ItemType::kVariable ? ItemType::kVariable : ItemType::kDot);
   int r;
-  while (true) {
-    while (pos_ < input_.size() && is_ascii_alnum(static_cast<unsigned char>(input_[pos_]))) ++pos_;
-    r = next();
-    if (!is_alnum(r)) {
-      backup();
-      break;
-    }
-  }
+  do {
+    r = next_after_word();
+  } while (is_alnum(r));
   if (!at_terminator()) return errorf("bad character " + sharp_u(r));
   return this_item(t);
 }

@@ -73,6 +73,9 @@ class Lexer {
   void accept_run(std::string_view valid);
   Item errorf(std::string message);
   bool at_terminator();
+  // Moves past the letters and digits at pos_ and returns the rune after them, left
+  // unread unless it is a (non-ASCII) letter or digit, which the word goes on with.
+  int next_after_word();
   bool at_right_delim(bool* trim);
   bool scan_number();
 
