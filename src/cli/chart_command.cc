@@ -2,7 +2,10 @@
 // repo, search, pull, push, serve, and the release commands), with helm's flags and output.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <functional>
+#include <iterator>
+#include <string_view>
 #include <iostream>
 
 #include "chart/action/lint_action.h"
@@ -72,7 +75,6 @@ int print_to_stderr(const Result<std::string>& out) {
 
 }  // namespace
 
-static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl);
 static void add_repo_management_commands(CLI::App* repo, ChartFlags::Impl& impl);
 
 struct ChartFlags::Impl {
@@ -112,207 +114,10 @@ struct ChartFlags::Impl {
 ChartFlags::ChartFlags() : impl(std::make_unique<Impl>()) {}
 ChartFlags::~ChartFlags() = default;
 
-CLI::App* add_chart_command(CLI::App& app, ChartFlags& flags) {
-  CLI::App* chart = app.add_subcommand("chart", "Work with Helm charts offline (helm-compatible)");
-  chart->require_subcommand(1);
-  auto& impl = *flags.impl;
-  auto& o = impl.tmpl;
-  CLI::App* t = chart->add_subcommand("template", "Render chart templates locally and print them, like `helm template`");
-  auto each = [](CLI::Option* opt) { return opt->allow_extra_args(false); };
-  t->add_option("args", o.args, "[NAME] CHART")->required()->expected(1, 2);
-  t->add_option("-n,--namespace", o.namespace_, "Namespace for .Release.Namespace")->capture_default_str();
-  t->add_flag("-g,--generate-name", o.generate_name, "Generate the name (helm template still uses release-name)");
-  each(t->add_option("-f,--values", o.values.value_files, "Values file (repeatable; later files win)"));
-  each(t->add_option("--set", o.values.values, "Set values (a.b=c,d[0]=e)"));
-  each(t->add_option("--set-string", o.values.string_values, "Set STRING values"));
-  each(t->add_option("--set-file", o.values.file_values, "Set values from files (key=path)"));
-  each(t->add_option("--set-json", o.values.json_values, "Set JSON values (key=json)"));
-  each(t->add_option("--set-literal", o.values.literal_values, "Set a literal STRING value"));
-  each(t->add_option("-s,--show-only", o.show_only, "Only show manifests rendered from the given templates"));
-  t->add_flag("--include-crds", o.include_crds, "Include CRDs in the output");
-  t->add_flag("--skip-tests", o.skip_tests, "Skip test hooks");
-  t->add_flag("--is-upgrade", o.is_upgrade, "Set .Release.IsUpgrade instead of .Release.IsInstall");
-  t->add_flag("--no-hooks", o.no_hooks, "Do not print hooks");
-  t->add_flag("--skip-schema-validation", o.skip_schema_validation, "Skip values.schema.json validation");
-  t->add_option("--kube-version", o.kube_version, "Kubernetes version for .Capabilities.KubeVersion");
-  each(t->add_option("-a,--api-versions", o.api_versions, "Extra API versions for .Capabilities.APIVersions"))
-      ->delimiter(',');
-  t->add_option("--output-dir", o.output_dir, "Write each template to a file under this directory");
-  t->add_flag("--release-name", o.use_release_name, "Use the release name in the --output-dir path");
-  chart_ref_flags(t, impl.template_ref);
-  impl.actions.emplace_back(t, [&impl] {
-    auto& args = impl.tmpl.args;
-    if (!args.empty() && args.size() <= 2) {
-      auto path = locate(args.back(), impl.template_ref);
-      if (!path.ok()) return print_result(path.error());
-      args.back() = *path;
-    }
-    return print_result(chart::run_template(impl.tmpl));
-  });
-
-  CLI::App* create = chart->add_subcommand("create", "Create a new chart with the given name, like `helm create`");
-  create->add_option("name", impl.create_name, "NAME (a path; its last element names the chart)")->required();
-  impl.actions.emplace_back(create, [&impl] {
-    std::cout << "Creating " << impl.create_name << "\n";
-    return print_result(chart::create_chart(impl.create_name));
-  });
-
-  CLI::App* lint = chart->add_subcommand("lint", "Examine a chart for possible issues, like `helm lint`");
-  auto& lo = impl.lint;
-  lint->add_option("paths", lo.paths, "PATH...");
-  lint->add_flag("--strict", lo.strict, "Fail on lint warnings");
-  lint->add_flag("--quiet", lo.quiet, "Print only warnings and errors");
-  lint->add_flag("--skip-schema-validation", lo.skip_schema_validation, "Skip values.schema.json validation");
-  lint->add_option("-n,--namespace", lo.namespace_, "Namespace");
-  each(lint->add_option("-f,--values", lo.values.value_files, "Values file"));
-  each(lint->add_option("--set", lo.values.values, "Set values"));
-  each(lint->add_option("--set-string", lo.values.string_values, "Set STRING values"));
-  each(lint->add_option("--set-file", lo.values.file_values, "Set values from files"));
-  each(lint->add_option("--set-json", lo.values.json_values, "Set JSON values"));
-  impl.actions.emplace_back(lint, [&impl] {
-    if (impl.lint.paths.empty()) impl.lint.paths.push_back(".");
-    auto report = chart::lint_charts(impl.lint);
-    std::cout << report.out;
-    std::cout.flush();
-    if (report.error.empty()) return 0;
-    std::cerr << "Error: " << report.error << "\n";
-    return 1;
-  });
-
-  CLI::App* package = chart->add_subcommand("package", "Package a chart directory into a chart archive");
-  package->add_option("path", impl.package.path, "CHART_PATH")->required();
-  package->add_option("--version", impl.package.version, "Set the version on the chart to this semver version");
-  package->add_option("--app-version", impl.package.app_version, "Set the appVersion on the chart");
-  package->add_option("-d,--destination", impl.package.destination, "Location to write the chart");
-  impl.actions.emplace_back(package, [&impl] {
-    auto saved = chart::package_chart(impl.package);
-    if (saved.ok()) return print_result("Successfully packaged chart and saved it to: " + *saved + "\n");
-    return print_result(saved);
-  });
-
-  CLI::App* show = chart->add_subcommand("show", "Show information of a chart");
-  show->require_subcommand(1);
-  const std::pair<const char*, chart::ShowKind> kinds[] = {{"all", chart::ShowKind::kAll},
-                                                           {"chart", chart::ShowKind::kChart},
-                                                           {"values", chart::ShowKind::kValues},
-                                                           {"readme", chart::ShowKind::kReadme},
-                                                           {"crds", chart::ShowKind::kCrds}};
-  for (const auto& [name, kind] : kinds) {
-    CLI::App* s = show->add_subcommand(name, std::string("Show the chart's ") + name);
-    s->add_option("chart", impl.show_path, "CHART (directory, .tgz, REPO/CHART or oci://)")->required();
-    chart_ref_flags(s, impl.show_ref);
-    impl.actions.emplace_back(s, [&impl, k = kind] {
-      auto path = locate(impl.show_path, impl.show_ref);
-      if (!path.ok()) return print_result(path.error());
-      return print_result(chart::show_chart(k, *path));
-    });
-  }
-
-  CLI::App* dep = chart->add_subcommand("dependency", "Manage a chart's dependencies");
-  dep->alias("dep");
-  dep->require_subcommand(1);
-  using DepFn = Result<std::string> (*)(const std::string&);
-  const std::pair<const char*, DepFn> dep_cmds[] = {{"list", chart::dependency_list},
-                                                    {"update", chart::dependency_update},
-                                                    {"build", chart::dependency_build}};
-  for (const auto& [name, fn] : dep_cmds) {
-    CLI::App* d = dep->add_subcommand(name, std::string("dependency ") + name);
-    d->add_option("chart", impl.dep_path, "CHART")->default_val(".");
-    impl.actions.emplace_back(d, [&impl, f = fn] { return print_result(f(impl.dep_path)); });
-  }
-
-  CLI::App* repo = chart->add_subcommand("repo", "Chart repositories");
-  repo->require_subcommand(1);
-  CLI::App* index = repo->add_subcommand("index", "Generate an index file for a directory of chart archives");
-  index->add_option("dir", impl.index.dir, "DIR")->required();
-  index->add_option("--url", impl.index.url, "URL of the chart repository");
-  index->add_option("--merge", impl.index.merge, "Merge the generated index into the given index");
-  impl.actions.emplace_back(index, [&impl] {
-    Status st = chart::repo_index(impl.index);
-    if (!st.ok()) return print_result(std::move(st).error());
-    return 0;
-  });
-
-  add_repo_management_commands(repo, impl);
-
-  CLI::App* pull = chart->add_subcommand("pull", "Download a chart from a repository or OCI registry");
-  auto& po = impl.pull;
-  pull->add_option("chart", po.chart, "REPO/CHART, a chart URL, oci://HOST/REPO/CHART, or CHART with --repo")
-      ->required();
-  pull->add_option("--repo", po.repo_url, "Chart repository URL");
-  pull->add_option("--version", po.version, "Version constraint");
-  pull->add_option("--username", po.username, "Chart repository username");
-  pull->add_option("--password", po.password, "Chart repository password");
-  pull->add_flag("--plain-http", impl.pull_plain_http, "Use insecure HTTP connections (the only kind skiff speaks)");
-  pull->add_option("-d,--destination", po.destination, "Directory to write the chart to");
-  pull->add_flag("--devel", impl.pull_devel, "Use development versions too (equivalent to version '>0.0.0-0')");
-  pull->add_flag("--untar", po.untar, "Untar the chart after downloading it");
-  pull->add_option("--untardir", po.untar_dir, "Directory the chart is expanded into (with --untar)");
-  impl.actions.emplace_back(pull, [&impl] {
-    impl.pull.version = devel_version(impl.pull.version, impl.pull_devel);
-    return print_to_stderr(chart::pull_chart(impl.pull));
-  });
-
-  CLI::App* push = chart->add_subcommand("push", "Push a chart archive to an OCI registry, like `helm push`");
-  push->add_option("chart", impl.push.archive, "CHART.tgz")->required();
-  push->add_option("remote", impl.push.remote, "oci://HOST[:PORT]/REPO")->required();
-  push->add_option("--username", impl.push.username, "Registry username");
-  push->add_option("--password", impl.push.password, "Registry password");
-  push->add_flag("--plain-http", impl.pull_plain_http, "Use insecure HTTP connections (the only kind skiff speaks)");
-  impl.actions.emplace_back(push, [&impl] { return print_to_stderr(chart::push_chart(impl.push)); });
-
-  CLI::App* registry = chart->add_subcommand("registry", "Login to or logout from an OCI registry");
-  registry->require_subcommand(1);
-  CLI::App* login = registry->add_subcommand("login", "Login to a registry (plain HTTP, Basic auth)");
-  login->add_option("host", impl.registry_host, "HOST[:PORT]")->required();
-  login->add_option("-u,--username", impl.registry_username, "Registry username");
-  login->add_option("-p,--password", impl.registry_password, "Registry password");
-  login->add_flag("--password-stdin", impl.password_stdin, "Read the password from stdin");
-  login->add_flag("--plain-http", impl.pull_plain_http, "Use insecure HTTP connections (the only kind skiff speaks)");
-  impl.actions.emplace_back(login, [&impl] {
-    std::string& password = impl.registry_password;
-    if (impl.password_stdin) {
-      std::getline(std::cin, password);
-      while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) password.pop_back();
-    }
-    return print_to_stderr(chart::registry_login(impl.registry_host, impl.registry_username, password));
-  });
-  CLI::App* logout = registry->add_subcommand("logout", "Logout from a registry");
-  logout->add_option("host", impl.registry_host, "HOST[:PORT]")->required();
-  impl.actions.emplace_back(logout, [&impl] { return print_to_stderr(chart::registry_logout(impl.registry_host)); });
-
-  CLI::App* search = chart->add_subcommand("search", "Search for a keyword in charts");
-  search->require_subcommand(1);
-  CLI::App* search_repo = search->add_subcommand("repo", "Search repositories for a keyword in charts");
-  auto& so = impl.search;
-  search_repo->add_option("keyword", so.keyword, "KEYWORD");
-  search_repo->add_option("--version", so.version, "Search using semantic versioning constraints");
-  search_repo->add_flag("-l,--versions", so.versions, "Show the long listing, with each version of each chart");
-  search_repo->add_flag("-r,--regexp", so.regexp, "Use regular expressions for searching");
-  search_repo->add_flag("--devel", so.devel, "Use development versions (alpha, beta, release candidates) too");
-  search_repo->add_option("--max-col-width", so.max_col_width, "Maximum column width for output table");
-  search_repo->add_option("-o,--output", so.output, "table, json or yaml");
-  impl.actions.emplace_back(search_repo, [&impl] {
-    std::string notice;
-    auto out = chart::search_repo(impl.search, notice);
-    std::cerr << notice;
-    return print_result(out);
-  });
-
-  CLI::App* serve = chart->add_subcommand("serve", "Serve a directory of chart archives as a chart repository");
-  serve->add_option("dir", impl.serve_dir, "DIR (index.yaml is generated when it has none)")->default_val(".");
-  serve->add_option("--address", impl.serve_address, "Address to listen on (HOST:PORT; port 0 picks one)");
-  impl.actions.emplace_back(serve, [&impl] {
-    Status st = chart::repo::serve_directory({impl.serve_dir, impl.serve_address}, [](const std::string& addr) {
-      std::cout << "Now serving you on http://" << addr << "/" << std::endl;
-    });
-    return print_result(std::move(st).error());
-  });
-  add_release_commands(chart, impl);
-  return chart;
-}
-
 namespace {
+
+// A repeated flag takes one value each time (-f a.yaml -f b.yaml), never the words after it.
+CLI::Option* one_value_each(CLI::Option* opt) { return opt->allow_extra_args(false); }
 
 void cluster_flags(CLI::App* cmd, chart::ClusterOptions& c) {
   cmd->add_option("--kubeconfig", c.kubeconfig, "Path to the kubeconfig file");
@@ -342,9 +147,224 @@ void timeout_flag(CLI::App* cmd, int& seconds) {
       "Time to wait for any individual Kubernetes operation (like Jobs for hooks)");
 }
 
-}  // namespace
 
-static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
+void declare_template(CLI::App* chart, ChartFlags::Impl& impl) {
+  auto& o = impl.tmpl;
+  CLI::App* t = chart->add_subcommand("template", "Render chart templates locally and print them, like `helm template`");
+  t->add_option("args", o.args, "[NAME] CHART")->required()->expected(1, 2);
+  t->add_option("-n,--namespace", o.namespace_, "Namespace for .Release.Namespace")->capture_default_str();
+  t->add_flag("-g,--generate-name", o.generate_name, "Generate the name (helm template still uses release-name)");
+  one_value_each(t->add_option("-f,--values", o.values.value_files, "Values file (repeatable; later files win)"));
+  one_value_each(t->add_option("--set", o.values.values, "Set values (a.b=c,d[0]=e)"));
+  one_value_each(t->add_option("--set-string", o.values.string_values, "Set STRING values"));
+  one_value_each(t->add_option("--set-file", o.values.file_values, "Set values from files (key=path)"));
+  one_value_each(t->add_option("--set-json", o.values.json_values, "Set JSON values (key=json)"));
+  one_value_each(t->add_option("--set-literal", o.values.literal_values, "Set a literal STRING value"));
+  one_value_each(t->add_option("-s,--show-only", o.show_only, "Only show manifests rendered from the given templates"));
+  t->add_flag("--include-crds", o.include_crds, "Include CRDs in the output");
+  t->add_flag("--skip-tests", o.skip_tests, "Skip test hooks");
+  t->add_flag("--is-upgrade", o.is_upgrade, "Set .Release.IsUpgrade instead of .Release.IsInstall");
+  t->add_flag("--no-hooks", o.no_hooks, "Do not print hooks");
+  t->add_flag("--skip-schema-validation", o.skip_schema_validation, "Skip values.schema.json validation");
+  t->add_option("--kube-version", o.kube_version, "Kubernetes version for .Capabilities.KubeVersion");
+  one_value_each(t->add_option("-a,--api-versions", o.api_versions, "Extra API versions for .Capabilities.APIVersions"))
+      ->delimiter(',');
+  t->add_option("--output-dir", o.output_dir, "Write each template to a file under this directory");
+  t->add_flag("--release-name", o.use_release_name, "Use the release name in the --output-dir path");
+  chart_ref_flags(t, impl.template_ref);
+  impl.actions.emplace_back(t, [&impl] {
+    auto& args = impl.tmpl.args;
+    if (!args.empty() && args.size() <= 2) {
+      auto path = locate(args.back(), impl.template_ref);
+      if (!path.ok()) return print_result(path.error());
+      args.back() = *path;
+    }
+    return print_result(chart::run_template(impl.tmpl));
+  });
+}
+
+void declare_create(CLI::App* chart, ChartFlags::Impl& impl) {
+  CLI::App* create = chart->add_subcommand("create", "Create a new chart with the given name, like `helm create`");
+  create->add_option("name", impl.create_name, "NAME (a path; its last element names the chart)")->required();
+  impl.actions.emplace_back(create, [&impl] {
+    std::cout << "Creating " << impl.create_name << "\n";
+    return print_result(chart::create_chart(impl.create_name));
+  });
+}
+
+void declare_lint(CLI::App* chart, ChartFlags::Impl& impl) {
+  CLI::App* lint = chart->add_subcommand("lint", "Examine a chart for possible issues, like `helm lint`");
+  auto& lo = impl.lint;
+  lint->add_option("paths", lo.paths, "PATH...");
+  lint->add_flag("--strict", lo.strict, "Fail on lint warnings");
+  lint->add_flag("--quiet", lo.quiet, "Print only warnings and errors");
+  lint->add_flag("--skip-schema-validation", lo.skip_schema_validation, "Skip values.schema.json validation");
+  lint->add_option("-n,--namespace", lo.namespace_, "Namespace");
+  one_value_each(lint->add_option("-f,--values", lo.values.value_files, "Values file"));
+  one_value_each(lint->add_option("--set", lo.values.values, "Set values"));
+  one_value_each(lint->add_option("--set-string", lo.values.string_values, "Set STRING values"));
+  one_value_each(lint->add_option("--set-file", lo.values.file_values, "Set values from files"));
+  one_value_each(lint->add_option("--set-json", lo.values.json_values, "Set JSON values"));
+  impl.actions.emplace_back(lint, [&impl] {
+    if (impl.lint.paths.empty()) impl.lint.paths.push_back(".");
+    auto report = chart::lint_charts(impl.lint);
+    std::cout << report.out;
+    std::cout.flush();
+    if (report.error.empty()) return 0;
+    std::cerr << "Error: " << report.error << "\n";
+    return 1;
+  });
+}
+
+void declare_package(CLI::App* chart, ChartFlags::Impl& impl) {
+  CLI::App* package = chart->add_subcommand("package", "Package a chart directory into a chart archive");
+  package->add_option("path", impl.package.path, "CHART_PATH")->required();
+  package->add_option("--version", impl.package.version, "Set the version on the chart to this semver version");
+  package->add_option("--app-version", impl.package.app_version, "Set the appVersion on the chart");
+  package->add_option("-d,--destination", impl.package.destination, "Location to write the chart");
+  impl.actions.emplace_back(package, [&impl] {
+    auto saved = chart::package_chart(impl.package);
+    if (saved.ok()) return print_result("Successfully packaged chart and saved it to: " + *saved + "\n");
+    return print_result(saved);
+  });
+}
+
+void declare_show(CLI::App* chart, ChartFlags::Impl& impl) {
+  CLI::App* show = chart->add_subcommand("show", "Show information of a chart");
+  show->require_subcommand(1);
+  const std::pair<const char*, chart::ShowKind> kinds[] = {{"all", chart::ShowKind::kAll},
+                                                           {"chart", chart::ShowKind::kChart},
+                                                           {"values", chart::ShowKind::kValues},
+                                                           {"readme", chart::ShowKind::kReadme},
+                                                           {"crds", chart::ShowKind::kCrds}};
+  for (const auto& [name, kind] : kinds) {
+    CLI::App* s = show->add_subcommand(name, std::string("Show the chart's ") + name);
+    s->add_option("chart", impl.show_path, "CHART (directory, .tgz, REPO/CHART or oci://)")->required();
+    chart_ref_flags(s, impl.show_ref);
+    impl.actions.emplace_back(s, [&impl, k = kind] {
+      auto path = locate(impl.show_path, impl.show_ref);
+      if (!path.ok()) return print_result(path.error());
+      return print_result(chart::show_chart(k, *path));
+    });
+  }
+}
+
+void declare_dependency(CLI::App* chart, ChartFlags::Impl& impl) {
+  CLI::App* dep = chart->add_subcommand("dependency", "Manage a chart's dependencies");
+  dep->alias("dep");
+  dep->require_subcommand(1);
+  using DepFn = Result<std::string> (*)(const std::string&);
+  const std::pair<const char*, DepFn> dep_cmds[] = {{"list", chart::dependency_list},
+                                                    {"update", chart::dependency_update},
+                                                    {"build", chart::dependency_build}};
+  for (const auto& [name, fn] : dep_cmds) {
+    CLI::App* d = dep->add_subcommand(name, std::string("dependency ") + name);
+    d->add_option("chart", impl.dep_path, "CHART")->default_val(".");
+    impl.actions.emplace_back(d, [&impl, f = fn] { return print_result(f(impl.dep_path)); });
+  }
+}
+
+void declare_repo(CLI::App* chart, ChartFlags::Impl& impl) {
+  CLI::App* repo = chart->add_subcommand("repo", "Chart repositories");
+  repo->require_subcommand(1);
+  CLI::App* index = repo->add_subcommand("index", "Generate an index file for a directory of chart archives");
+  index->add_option("dir", impl.index.dir, "DIR")->required();
+  index->add_option("--url", impl.index.url, "URL of the chart repository");
+  index->add_option("--merge", impl.index.merge, "Merge the generated index into the given index");
+  impl.actions.emplace_back(index, [&impl] {
+    Status st = chart::repo_index(impl.index);
+    if (!st.ok()) return print_result(std::move(st).error());
+    return 0;
+  });
+
+  add_repo_management_commands(repo, impl);
+}
+
+void declare_pull(CLI::App* chart, ChartFlags::Impl& impl) {
+  CLI::App* pull = chart->add_subcommand("pull", "Download a chart from a repository or OCI registry");
+  auto& po = impl.pull;
+  pull->add_option("chart", po.chart, "REPO/CHART, a chart URL, oci://HOST/REPO/CHART, or CHART with --repo")
+      ->required();
+  pull->add_option("--repo", po.repo_url, "Chart repository URL");
+  pull->add_option("--version", po.version, "Version constraint");
+  pull->add_option("--username", po.username, "Chart repository username");
+  pull->add_option("--password", po.password, "Chart repository password");
+  pull->add_flag("--plain-http", impl.pull_plain_http, "Use insecure HTTP connections (the only kind skiff speaks)");
+  pull->add_option("-d,--destination", po.destination, "Directory to write the chart to");
+  pull->add_flag("--devel", impl.pull_devel, "Use development versions too (equivalent to version '>0.0.0-0')");
+  pull->add_flag("--untar", po.untar, "Untar the chart after downloading it");
+  pull->add_option("--untardir", po.untar_dir, "Directory the chart is expanded into (with --untar)");
+  impl.actions.emplace_back(pull, [&impl] {
+    impl.pull.version = devel_version(impl.pull.version, impl.pull_devel);
+    return print_to_stderr(chart::pull_chart(impl.pull));
+  });
+}
+
+void declare_push(CLI::App* chart, ChartFlags::Impl& impl) {
+  CLI::App* push = chart->add_subcommand("push", "Push a chart archive to an OCI registry, like `helm push`");
+  push->add_option("chart", impl.push.archive, "CHART.tgz")->required();
+  push->add_option("remote", impl.push.remote, "oci://HOST[:PORT]/REPO")->required();
+  push->add_option("--username", impl.push.username, "Registry username");
+  push->add_option("--password", impl.push.password, "Registry password");
+  push->add_flag("--plain-http", impl.pull_plain_http, "Use insecure HTTP connections (the only kind skiff speaks)");
+  impl.actions.emplace_back(push, [&impl] { return print_to_stderr(chart::push_chart(impl.push)); });
+}
+
+void declare_registry(CLI::App* chart, ChartFlags::Impl& impl) {
+  CLI::App* registry = chart->add_subcommand("registry", "Login to or logout from an OCI registry");
+  registry->require_subcommand(1);
+  CLI::App* login = registry->add_subcommand("login", "Login to a registry (plain HTTP, Basic auth)");
+  login->add_option("host", impl.registry_host, "HOST[:PORT]")->required();
+  login->add_option("-u,--username", impl.registry_username, "Registry username");
+  login->add_option("-p,--password", impl.registry_password, "Registry password");
+  login->add_flag("--password-stdin", impl.password_stdin, "Read the password from stdin");
+  login->add_flag("--plain-http", impl.pull_plain_http, "Use insecure HTTP connections (the only kind skiff speaks)");
+  impl.actions.emplace_back(login, [&impl] {
+    std::string& password = impl.registry_password;
+    if (impl.password_stdin) {
+      std::getline(std::cin, password);
+      while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) password.pop_back();
+    }
+    return print_to_stderr(chart::registry_login(impl.registry_host, impl.registry_username, password));
+  });
+  CLI::App* logout = registry->add_subcommand("logout", "Logout from a registry");
+  logout->add_option("host", impl.registry_host, "HOST[:PORT]")->required();
+  impl.actions.emplace_back(logout, [&impl] { return print_to_stderr(chart::registry_logout(impl.registry_host)); });
+}
+
+void declare_search(CLI::App* chart, ChartFlags::Impl& impl) {
+  CLI::App* search = chart->add_subcommand("search", "Search for a keyword in charts");
+  search->require_subcommand(1);
+  CLI::App* search_repo = search->add_subcommand("repo", "Search repositories for a keyword in charts");
+  auto& so = impl.search;
+  search_repo->add_option("keyword", so.keyword, "KEYWORD");
+  search_repo->add_option("--version", so.version, "Search using semantic versioning constraints");
+  search_repo->add_flag("-l,--versions", so.versions, "Show the long listing, with each version of each chart");
+  search_repo->add_flag("-r,--regexp", so.regexp, "Use regular expressions for searching");
+  search_repo->add_flag("--devel", so.devel, "Use development versions (alpha, beta, release candidates) too");
+  search_repo->add_option("--max-col-width", so.max_col_width, "Maximum column width for output table");
+  search_repo->add_option("-o,--output", so.output, "table, json or yaml");
+  impl.actions.emplace_back(search_repo, [&impl] {
+    std::string notice;
+    auto out = chart::search_repo(impl.search, notice);
+    std::cerr << notice;
+    return print_result(out);
+  });
+}
+
+void declare_serve(CLI::App* chart, ChartFlags::Impl& impl) {
+  CLI::App* serve = chart->add_subcommand("serve", "Serve a directory of chart archives as a chart repository");
+  serve->add_option("dir", impl.serve_dir, "DIR (index.yaml is generated when it has none)")->default_val(".");
+  serve->add_option("--address", impl.serve_address, "Address to listen on (HOST:PORT; port 0 picks one)");
+  impl.actions.emplace_back(serve, [&impl] {
+    Status st = chart::repo::serve_directory({impl.serve_dir, impl.serve_address}, [](const std::string& addr) {
+      std::cout << "Now serving you on http://" << addr << "/" << std::endl;
+    });
+    return print_result(std::move(st).error());
+  });
+}
+
+void declare_install(CLI::App* chart, ChartFlags::Impl& impl) {
   CLI::App* in = chart->add_subcommand("install", "Install a chart, like `helm install`");
   auto& io = impl.install;
   in->add_option("args", io.args, "[NAME] CHART")->required()->expected(1, 3);
@@ -379,7 +399,9 @@ static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
     }
     return print_result(chart::run_install(o));
   });
+}
 
+void declare_upgrade(CLI::App* chart, ChartFlags::Impl& impl) {
   CLI::App* up = chart->add_subcommand("upgrade", "Upgrade a release, like `helm upgrade`");
   auto& uo = impl.upgrade;
   up->add_option("args", uo.args, "RELEASE CHART")->required()->expected(2);
@@ -407,7 +429,9 @@ static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
     impl.upgrade.args[1] = *path;
     return print_result(chart::run_upgrade(impl.upgrade));
   });
+}
 
+void declare_rollback(CLI::App* chart, ChartFlags::Impl& impl) {
   CLI::App* rb = chart->add_subcommand("rollback", "Roll back a release to a previous revision");
   auto& ro = impl.rollback;
   rb->add_option("args", ro.args, "RELEASE [REVISION]")->required()->expected(1, 2);
@@ -419,7 +443,9 @@ static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
   rb->add_flag("--force-conflicts", ro.force_conflicts, "Force server-side apply changes against conflicts");
   rb->add_option("--history-max", ro.history_max, "Maximum number of revisions saved per release");
   impl.actions.emplace_back(rb, [&impl] { return print_result(chart::run_rollback(impl.rollback)); });
+}
 
+void declare_uninstall(CLI::App* chart, ChartFlags::Impl& impl) {
   CLI::App* un = chart->add_subcommand("uninstall", "Uninstall a release");
   un->alias("delete");
   auto& uno = impl.uninstall;
@@ -432,7 +458,9 @@ static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
   un->add_flag("--ignore-not-found", uno.ignore_not_found, "Treat \"release not found\" as a successful uninstall");
   timeout_flag(un, uno.timeout_seconds);
   impl.actions.emplace_back(un, [&impl] { return print_result(chart::run_uninstall(impl.uninstall)); });
+}
 
+void declare_history(CLI::App* chart, ChartFlags::Impl& impl) {
   CLI::App* hist = chart->add_subcommand("history", "Fetch release history");
   hist->alias("hist");
   auto& ho = impl.history;
@@ -441,7 +469,9 @@ static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
   hist->add_option("--max", ho.max, "Maximum number of revisions to include in history");
   hist->add_option("-o,--output", ho.output, "table, json or yaml");
   impl.actions.emplace_back(hist, [&impl] { return print_result(chart::run_history(impl.history)); });
+}
 
+void declare_list(CLI::App* chart, ChartFlags::Impl& impl) {
   CLI::App* ls = chart->add_subcommand("list", "List releases");
   ls->alias("ls");
   auto& lo = impl.list;
@@ -463,7 +493,9 @@ static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
   ls->add_option("--offset", lo.offset, "Next release index in the list");
   ls->add_option("-o,--output", lo.output, "table, json or yaml");
   impl.actions.emplace_back(ls, [&impl] { return print_result(chart::run_list(impl.list)); });
+}
 
+void declare_status(CLI::App* chart, ChartFlags::Impl& impl) {
   CLI::App* st = chart->add_subcommand("status", "Display the status of the named release");
   auto& so = impl.status;
   st->add_option("name", so.name, "RELEASE_NAME")->required();
@@ -471,7 +503,9 @@ static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
   st->add_option("--revision", so.revision, "Show the status of this revision");
   st->add_flag("--show-desc", so.show_desc, "Show the description (always shown by helm 4)");
   impl.actions.emplace_back(st, [&impl] { return print_result(chart::run_status(impl.status)); });
+}
 
+void declare_test(CLI::App* chart, ChartFlags::Impl& impl) {
   CLI::App* te = chart->add_subcommand("test", "Run tests for a release, like `helm test`");
   auto& to = impl.test;
   te->add_option("name", to.name, "RELEASE_NAME")->required();
@@ -484,7 +518,9 @@ static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
     std::cout << report->status;
     return print_result(report->tests.ok() ? Result<std::string>(std::string()) : Result<std::string>(report->tests.error()));
   });
+}
 
+void declare_get(CLI::App* chart, ChartFlags::Impl& impl) {
   CLI::App* get = chart->add_subcommand("get", "Download extended information of a named release");
   get->require_subcommand(1);
   const std::pair<const char*, chart::GetWhat> gets[] = {{"all", chart::GetWhat::kAll},
@@ -504,6 +540,54 @@ static void add_release_commands(CLI::App* chart, ChartFlags::Impl& impl) {
       return print_result(chart::run_get(impl.get));
     });
   }
+}
+
+// The subcommands of `skiff chart`, in the order help lists them, with an alias if any.
+struct ChartSubcommand {
+  std::string_view name;
+  std::string_view alias;
+  void (*declare)(CLI::App* chart, ChartFlags::Impl& impl);
+
+  bool invoked_as(std::string_view word) const { return word == name || (!alias.empty() && word == alias); }
+};
+
+constexpr ChartSubcommand kChartSubcommands[] = {
+    {"template", "", declare_template},
+    {"create", "", declare_create},
+    {"lint", "", declare_lint},
+    {"package", "", declare_package},
+    {"show", "", declare_show},
+    {"dependency", "dep", declare_dependency},
+    {"repo", "", declare_repo},
+    {"pull", "", declare_pull},
+    {"push", "", declare_push},
+    {"registry", "", declare_registry},
+    {"search", "", declare_search},
+    {"serve", "", declare_serve},
+    {"install", "", declare_install},
+    {"upgrade", "", declare_upgrade},
+    {"rollback", "", declare_rollback},
+    {"uninstall", "delete", declare_uninstall},
+    {"history", "hist", declare_history},
+    {"list", "ls", declare_list},
+    {"status", "", declare_status},
+    {"test", "", declare_test},
+    {"get", "", declare_get},
+};
+
+}  // namespace
+
+CLI::App* add_chart_command(CLI::App& app, ChartFlags& flags, std::string_view invoked) {
+  CLI::App* chart = app.add_subcommand("chart", "Work with Helm charts offline (helm-compatible)");
+  chart->require_subcommand(1);
+  // Only the invoked subcommand is declared (each one's options cost time at every start),
+  // unless the word names none: then all are, so that CLI11 lists them or names the unknown one.
+  bool known = std::any_of(std::begin(kChartSubcommands), std::end(kChartSubcommands),
+                           [&](const ChartSubcommand& c) { return c.invoked_as(invoked); });
+  for (const auto& c : kChartSubcommands) {
+    if (!known || c.invoked_as(invoked)) c.declare(chart, *flags.impl);
+  }
+  return chart;
 }
 
 static void add_repo_management_commands(CLI::App* repo, ChartFlags::Impl& impl) {

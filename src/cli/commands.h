@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace CLI {
@@ -57,7 +58,8 @@ struct ChartFlags {
   struct Impl;
   std::unique_ptr<Impl> impl;
 };
-CLI::App* add_chart_command(CLI::App& app, ChartFlags& flags);
+// `invoked`: the word after `chart` on the command line (only that subcommand is declared).
+CLI::App* add_chart_command(CLI::App& app, ChartFlags& flags, std::string_view invoked);
 int run_chart(const ChartFlags& flags);
 
 // `skiff agent` (node agent: --runtime sim or cri).

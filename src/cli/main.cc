@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
     skiff::cli::add_server_flags(*server, server_flags);
   }
   skiff::cli::ChartFlags chart_flags;
-  CLI::App* chart = declares("chart", argc, argv) ? skiff::cli::add_chart_command(app, chart_flags) : nullptr;
+  CLI::App* chart = nullptr;
+  if (declares("chart", argc, argv)) chart = skiff::cli::add_chart_command(app, chart_flags, argc > 2 ? argv[2] : "");
   skiff::cli::AgentFlags agent_flags;
   CLI::App* agent = declares("agent", argc, argv) ? skiff::cli::add_agent_command(app, agent_flags) : nullptr;
   skiff::cli::ImageFlags image_flags;
