@@ -1,5 +1,6 @@
 #include "util/yaml_resolve.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -306,28 +307,23 @@ bool go_is_letter(int32_t r) {
 
 // go-yaml v2 sorter.go keyList.Less for two string keys: letters sort before other
 // characters, runs of digits compare by numeric value (int64 arithmetic, wrapping as Go's does).
-bool natural_key_less(std::string_view a, std::string_view b) {
-  std::vector<int32_t> ar, br;
-  for (size_t i = 0; i < a.size();) {
-    int w = 1;
-    ar.push_back(decode_rune(a.substr(i), &w));
-    i += w;
-  }
-  for (size_t i = 0; i < b.size();) {
-    int w = 1;
-    br.push_back(decode_rune(b.substr(i), &w));
-    i += w;
-  }
+namespace {
+
+// yaml.v2's keyList.Less over two sequences of runes: `Runes` is a vector of decoded runes, or
+// a string_view of ASCII text, whose bytes are its runes.
+template <class Runes>
+bool natural_runes_less(const Runes& ar, const Runes& br) {
+  auto rune = [](const Runes& r, size_t i) { return static_cast<int32_t>(r[i]); };
   for (size_t i = 0; i < ar.size() && i < br.size(); ++i) {
-    if (ar[i] == br[i]) continue;
-    bool al = go_is_letter(ar[i]);
-    bool bl = go_is_letter(br[i]);
-    if (al && bl) return ar[i] < br[i];
+    if (rune(ar, i) == rune(br, i)) continue;
+    bool al = go_is_letter(rune(ar, i));
+    bool bl = go_is_letter(rune(br, i));
+    if (al && bl) return rune(ar, i) < rune(br, i);
     if (al || bl) return bl;
     uint64_t an = 0, bn = 0;
-    if (ar[i] == '0' || br[i] == '0') {
-      for (size_t j = i; j-- > 0 && go_is_digit(ar[j]);) {
-        if (ar[j] != '0') {
+    if (rune(ar, i) == '0' || rune(br, i) == '0') {
+      for (size_t j = i; j-- > 0 && go_is_digit(rune(ar, j));) {
+        if (rune(ar, j) != '0') {
           an = 1;
           bn = 1;
           break;
@@ -335,13 +331,34 @@ bool natural_key_less(std::string_view a, std::string_view b) {
       }
     }
     size_t ai = i, bi = i;
-    for (; ai < ar.size() && go_is_digit(ar[ai]); ++ai) an = an * 10 + static_cast<uint64_t>(ar[ai] - '0');
-    for (; bi < br.size() && go_is_digit(br[bi]); ++bi) bn = bn * 10 + static_cast<uint64_t>(br[bi] - '0');
+    for (; ai < ar.size() && go_is_digit(rune(ar, ai)); ++ai) an = an * 10 + static_cast<uint64_t>(rune(ar, ai) - '0');
+    for (; bi < br.size() && go_is_digit(rune(br, bi)); ++bi) bn = bn * 10 + static_cast<uint64_t>(rune(br, bi) - '0');
     if (an != bn) return static_cast<int64_t>(an) < static_cast<int64_t>(bn);
     if (ai != bi) return ai < bi;
-    return ar[i] < br[i];
+    return rune(ar, i) < rune(br, i);
   }
   return ar.size() < br.size();
+}
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+std::vector<int32_t> runes_of(std::string_view s) {
+  std::vector<int32_t> runes;
+  for (size_t i = 0; i < s.size();) {
+    int w = 1;
+    runes.push_back(decode_rune(s.substr(i), &w));
+    i += w;
+  }
+  return runes;
+}
+
+}  // namespace
+
+bool natural_key_less(std::string_view a, std::string_view b) {
+  if (is_ascii(a) && is_ascii(b)) return natural_runes_less(a, b);  // keys nearly always are
+  return natural_runes_less(runes_of(a), runes_of(b));
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include "util/random.h"
 #include "util/strings.h"
 #include "util/yaml.h"
+#include "util/yaml_resolve.h"
 
 namespace skiff {
 namespace {
@@ -108,6 +109,21 @@ TEST(Yaml, WritesKeysInGoYamlOrderAndReadsItsOutputBack) {
   auto back = parse_yaml(y);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, j);
+}
+
+TEST(Yaml, NaturalKeyOrderComparesNumbersByValue) {
+  // yaml.v2's key order: letters before other runes, digit runs by value, ASCII or not.
+  using yaml::natural_key_less;
+  EXPECT_TRUE(natural_key_less("a9", "a10"));
+  EXPECT_FALSE(natural_key_less("a10", "a9"));
+  EXPECT_TRUE(natural_key_less("a", "b"));
+  EXPECT_TRUE(natural_key_less("1", "a"));
+  EXPECT_TRUE(natural_key_less("a", "ab"));
+  EXPECT_TRUE(natural_key_less("a1", "a01"));    // equal values: the shorter run first
+  EXPECT_TRUE(natural_key_less("x10y", "x010z"));
+  EXPECT_TRUE(natural_key_less("é9", "é10"));    // the same rules over decoded runes
+  EXPECT_TRUE(natural_key_less("a", "é"));
+  EXPECT_FALSE(natural_key_less("é", "é"));
 }
 
 TEST(Yaml, SplitsDocumentsAndDropsEmptyOnes) {
