@@ -1,5 +1,6 @@
 #include "util/yaml_scanner.h"
 
+#include <array>
 #include <cstring>
 #include <string>
 
@@ -68,15 +69,22 @@ std::string check_input(std::string_view s) {
   return "";
 }
 
-// Printable ASCII other than a line break: a comment's body.
-bool is_ascii_comment_char(uint8_t b) { return (b >= 0x20 && b <= 0x7E) || b == '\t'; }
-
-// Printable ASCII inside a plain scalar that needs no further look: not blank, not ':'
-// (which ends the scalar when a blank follows) and, in flow context, no flow indicator.
-bool is_plain_block_char(uint8_t b) { return b > 0x20 && b <= 0x7E && b != ':'; }
-bool is_plain_flow_char(uint8_t b) {
-  return is_plain_block_char(b) && b != ',' && b != '?' && b != '[' && b != ']' && b != '{' && b != '}';
-}
+// The classes of ASCII bytes that ascii_run takes in one step (none is a line break).
+constexpr std::array<uint8_t, 256> kRunClasses = [] {
+  std::array<uint8_t, 256> table{};
+  for (int b = 0x20; b <= 0x7E; ++b) {
+    table[b] |= Scanner::kCommentRun;  // printable, or a tab: a comment's body
+    // Not blank, not ':' (which ends the scalar when a blank follows) and, in flow
+    // context, no flow indicator: plain scalar characters that need no further look.
+    if (b == ' ' || b == ':') continue;
+    table[b] |= Scanner::kPlainBlockRun;
+    if (std::string_view(",?[]{}").find(static_cast<char>(b)) == std::string_view::npos) {
+      table[b] |= Scanner::kPlainFlowRun;
+    }
+  }
+  table['\t'] |= Scanner::kCommentRun;
+  return table;
+}();
 
 }  // namespace
 
@@ -114,9 +122,9 @@ void Scanner::skip_line() {
   }
 }
 
-size_t Scanner::ascii_run(bool (*part_of_run)(uint8_t)) const {
+size_t Scanner::ascii_run(RunClass run) const {
   size_t end = pos_;
-  while (end < buf_.size() && part_of_run(static_cast<uint8_t>(buf_[end]))) ++end;
+  while (end < buf_.size() && (kRunClasses[static_cast<uint8_t>(buf_[end])] & run)) ++end;
   return end - pos_;
 }
 
@@ -545,7 +553,7 @@ bool Scanner::scan_to_next_token() {
     if (c() == '#') {
       // Comments are most of a chart's values.yaml: skip their ASCII in one step.
       while (!is_breakz(buf_, pos_)) {
-        size_t n = ascii_run(is_ascii_comment_char);
+        size_t n = ascii_run(kCommentRun);
         if (n > 0) {
           skip_ascii(n);
         } else {
@@ -970,7 +978,7 @@ bool Scanner::scan_plain_scalar(Token* token) {
       }
       // Plain ASCII that cannot end the scalar goes in one step; the rest one character
       // at a time.
-      size_t n = ascii_run(flow_level_ > 0 ? is_plain_flow_char : is_plain_block_char);
+      size_t n = ascii_run(flow_level_ > 0 ? kPlainFlowRun : kPlainBlockRun);
       if (n > 0) {
         read_ascii(n, s);
       } else {

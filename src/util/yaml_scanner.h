@@ -77,6 +77,9 @@ class Scanner {
   const YamlProblem& problem() const { return problem_; }
   bool failed() const { return problem_.kind != YamlProblem::Kind::kNone; }
 
+  // Classes of ASCII bytes the scanner moves over a run at a time.
+  enum RunClass : uint8_t { kCommentRun = 1, kPlainBlockRun = 2, kPlainFlowRun = 4 };
+
  private:
   struct SimpleKey {
     bool possible = false;
@@ -129,9 +132,9 @@ class Scanner {
   void skip();
   void skip_line();
   void read(std::string& s);
-  // The length of the ASCII run at the cursor whose bytes satisfy part_of_run, and
+  // The length of the ASCII run at the cursor whose bytes are all of one class, and
   // moving over (or reading) such a run, which holds no line break.
-  size_t ascii_run(bool (*part_of_run)(uint8_t)) const;
+  size_t ascii_run(RunClass run) const;
   void skip_ascii(size_t n);
   void read_ascii(size_t n, std::string& s);
   void read_line(std::string& s);
