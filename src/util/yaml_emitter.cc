@@ -1,5 +1,6 @@
 #include "util/yaml_emitter.h"
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -17,6 +18,16 @@ struct ScalarAnalysis {
   bool single_quoted_allowed = false;
   bool block_allowed = false;
 };
+
+// Printable ASCII that is neither blank nor an indicator anywhere past a scalar's first
+// character: it changes nothing in the analysis but the previous character's state.
+constexpr std::array<bool, 256> kInertAscii = [] {
+  std::array<bool, 256> table{};
+  for (int b = 0x21; b <= 0x7E; ++b) table[b] = std::string_view(",?[]{}:#").find(static_cast<char>(b)) == std::string_view::npos;
+  return table;
+}();
+
+bool is_inert_ascii(char c) { return kInertAscii[static_cast<unsigned char>(c)]; }
 
 ScalarAnalysis analyze_scalar(std::string_view v, bool v3 = false) {
   ScalarAnalysis a;
@@ -36,6 +47,13 @@ ScalarAnalysis analyze_scalar(std::string_view v, bool v3 = false) {
   }
   bool preceded_by_whitespace = true;
   for (size_t i = 0, w = 0; i < v.size(); i += w) {
+    if (i > 0 && is_inert_ascii(v[i])) {
+      // A run of such bytes past the first only clears the state of the previous character.
+      while (i < v.size() && is_inert_ascii(v[i])) ++i;
+      previous_space = previous_break = preceded_by_whitespace = false;
+      w = 0;
+      continue;
+    }
     w = char_width(at(v, i));
     if (w == 0) w = 1;
     bool followed_by_whitespace = i + w >= v.size() || is_blank(v, i + w);
