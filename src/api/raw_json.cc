@@ -1,9 +1,7 @@
 #include "api/raw_json.h"
 
-#include <algorithm>
 #include <array>
 #include <cstring>
-#include <vector>
 
 #include "util/json.h"
 
@@ -116,64 +114,6 @@ std::optional<std::string> raw_string_value(std::string_view raw) {
   Json parsed = Json::parse(raw, nullptr, false);
   if (!parsed.is_string()) return std::nullopt;
   return parsed.get<std::string>();
-}
-
-namespace {
-
-// Deeper documents are left to the exact check rather than recursed into (request bodies are
-// untrusted).
-constexpr int kMaxScanDepth = 32;
-
-bool containers_may_repeat(std::string_view value, int depth);
-
-bool object_may_repeat(std::string_view object, int depth) {
-  std::vector<std::string_view> keys;
-  bool maybe = false;
-  bool scanned = for_each_raw_member(object, [&](std::string_view key, std::string_view value) {
-    if (key.find('\\') != std::string_view::npos || containers_may_repeat(value, depth + 1)) {
-      maybe = true;
-      return false;
-    }
-    keys.push_back(key);
-    return true;
-  });
-  if (!scanned || maybe) return true;
-  std::sort(keys.begin(), keys.end());
-  return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
-}
-
-bool array_may_repeat(std::string_view array, int depth) {
-  size_t i = skip_space(array, 1);
-  if (i < array.size() && array[i] == ']') return false;
-  while (i < array.size()) {
-    size_t end = skip_value(array, i);
-    if (end == kBad) return true;
-    if (containers_may_repeat(array.substr(i, end - i), depth + 1)) return true;
-    i = skip_space(array, end);
-    if (i >= array.size()) return true;
-    if (array[i] == ']') return false;
-    if (array[i] != ',') return true;
-    i = skip_space(array, i + 1);
-  }
-  return true;
-}
-
-bool containers_may_repeat(std::string_view value, int depth) {
-  if (value.empty()) return false;
-  bool container = value.front() == '{' || value.front() == '[';
-  if (container && depth > kMaxScanDepth) return true;
-  if (value.front() == '{') return object_may_repeat(value, depth);
-  if (value.front() == '[') return array_may_repeat(value, depth);
-  return false;
-}
-
-}  // namespace
-
-bool may_have_duplicate_members(std::string_view json) {
-  size_t start = skip_space(json, 0);
-  size_t end = skip_value(json, start);
-  if (end == kBad || skip_space(json, end) != json.size()) return true;
-  return containers_may_repeat(json.substr(start, end - start), 0);
 }
 
 std::optional<std::string> with_resource_version(std::string_view object, std::string_view resource_version) {

@@ -23,10 +23,6 @@ std::optional<std::string_view> raw_member(std::string_view object, std::string_
 // The value of a raw JSON string ("..." with escapes decoded); nullopt when raw is not a string.
 std::optional<std::string> raw_string_value(std::string_view raw);
 
-// False when no object in the document repeats a member name; true when one may (a repeat,
-// escaped names, or text it cannot scan), for the exact check to decide.
-bool may_have_duplicate_members(std::string_view json);
-
 // Returns object with metadata.resourceVersion set to `resource_version` (a string member,
 // placed where a serializer with sorted keys puts it). nullopt when object has no metadata object.
 std::optional<std::string> with_resource_version(std::string_view object, std::string_view resource_version);

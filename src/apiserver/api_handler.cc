@@ -56,10 +56,11 @@ std::string content_type_base(const std::string& ct) {
   return to_lower(trim(semi == std::string::npos ? ct : ct.substr(0, semi)));
 }
 
-Result<Json> decode_body(const HttpRequest& req) {
+// *repeated_keys (if given): whether a JSON body may name a key twice in an object.
+Result<Json> decode_body(const HttpRequest& req, bool* repeated_keys = nullptr) {
   std::string ct = content_type_base(req.header("content-type"));
   if (trim(req.body).empty()) return Error::bad_request("the request body must not be empty");
-  if (ct.empty() || ct == "application/json") return parse_json(req.body);
+  if (ct.empty() || ct == "application/json") return parse_json(req.body, repeated_keys);
   if (ct == "application/yaml" || ct == "application/x-yaml" || ct == "text/yaml") {
     // JSON is YAML: take the exact JSON parser when the body is a JSON object.
     auto first = req.body.find_first_not_of(" \t\r\n");
@@ -73,17 +74,21 @@ Result<Json> decode_body(const HttpRequest& req) {
 }
 
 // encoding/json keeps the last of duplicated fields; Strict rejects them, Warn reports them.
-Status check_duplicate_fields(const HttpRequest& req, api::FieldValidation mode, std::vector<std::string>& warnings) {
+// The body is decoded with it: the exact search runs only when decoding saw a key repeated.
+Result<Json> decode_body_checking_duplicates(const HttpRequest& req, api::FieldValidation mode,
+                                             std::vector<std::string>& warnings) {
+  bool repeated_keys = true;
+  auto body = decode_body(req, &repeated_keys);
   std::string ct = content_type_base(req.header("content-type"));
-  if (mode == api::FieldValidation::kIgnore || !(ct.empty() || ct == "application/json")) return ok_status();
-  if (!api::may_have_duplicate_members(req.body)) return ok_status();  // a fast scan spares the exact one
+  if (mode == api::FieldValidation::kIgnore || !(ct.empty() || ct == "application/json") || !repeated_keys)
+    return body;
   std::vector<std::string> problems;
   for (const auto& field : find_duplicate_json_fields(req.body)) problems.push_back("duplicate field \"" + field + "\"");
-  if (problems.empty()) return ok_status();
+  if (problems.empty()) return body;
   if (mode == api::FieldValidation::kStrict)
     return Error::bad_request("strict decoding error: " + join(problems, ", "));
   warnings.insert(warnings.end(), problems.begin(), problems.end());
-  return ok_status();
+  return body;
 }
 
 Result<api::FieldValidation> field_validation(const HttpRequest& req) {
@@ -557,8 +562,7 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
   if (info.verb == "create") {
     if (!info.name.empty() || !sub.empty())
       return fail(Error::method_not_allowed("the server does not allow this method on the requested resource"));
-    if (auto dup = check_duplicate_fields(req, *validation, warnings); !dup.ok()) return fail(dup.error());
-    auto body = decode_body(req);
+    auto body = decode_body_checking_duplicates(req, *validation, warnings);
     if (!body.ok()) return fail(body.error());
     auto created = registry_.create(*r, ns, std::move(*body), wopts);
     if (!created.ok()) return fail(created.error());
@@ -567,8 +571,7 @@ void ApiHandler::handle_resource(HttpRequest& req, const RequestInfo& info, Http
   }
 
   if (info.verb == "update") {
-    if (auto dup = check_duplicate_fields(req, *validation, warnings); !dup.ok()) return fail(dup.error());
-    auto body = decode_body(req);
+    auto body = decode_body_checking_duplicates(req, *validation, warnings);
     if (!body.ok()) return fail(body.error());
     Result<Json> updated = Error::internal("unreachable");
     if (sub == "scale") {

@@ -11,8 +11,9 @@ namespace skiff {
 
 using Json = nlohmann::json;
 
-// Parses JSON text; errors name the byte offset, as a 400 BadRequest.
-Result<Json> parse_json(std::string_view text);
+// Parses JSON text; errors name the byte offset, as a 400 BadRequest. *repeated_keys (if
+// given) is false only when no object of the text names a key twice.
+Result<Json> parse_json(std::string_view text, bool* repeated_keys = nullptr);
 
 // Compact serialization (what the API serves and stores).
 std::string dump_json(const Json& j);

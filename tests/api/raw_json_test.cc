@@ -58,21 +58,6 @@ TEST(RawJson, SetsResourceVersionWhereSortedKeysPutIt) {
   }
 }
 
-TEST(RawJson, FindsRepeatedMembersAtAnyDepth) {
-  EXPECT_FALSE(may_have_duplicate_members(R"({"a":1,"b":{"a":2},"c":[{"x":1},{"x":2}]})"));
-  EXPECT_FALSE(may_have_duplicate_members("[]"));
-  EXPECT_TRUE(may_have_duplicate_members(R"({"a":1,"a":2})"));
-  EXPECT_TRUE(may_have_duplicate_members(R"({"s":{"c":[1,{"k":1,"j":{},"k":2}]}})"));
-  EXPECT_TRUE(may_have_duplicate_members(R"({"a\u0062":1})"));  // escaped names: left to the exact check
-  EXPECT_TRUE(may_have_duplicate_members(R"({"a":1)"));
-}
-
-TEST(RawJson, VeryDeepDocumentsAreLeftToTheExactCheck) {
-  std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  EXPECT_TRUE(may_have_duplicate_members(deep));
-  EXPECT_FALSE(may_have_duplicate_members("[[[[1]]]]"));
-}
-
 TEST(RawJson, NoMetadataObjectIsLeftToTheCaller) {
   EXPECT_FALSE(with_resource_version(R"({"kind":"Pod"})", "1"));
   EXPECT_FALSE(with_resource_version(R"({"metadata":null})", "1"));

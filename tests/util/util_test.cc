@@ -36,6 +36,27 @@ TEST(Json, ParseErrorIsBadRequest) {
   EXPECT_EQ(r.error().reason, "BadRequest");
 }
 
+TEST(Json, DumpIsByteForByteNlohmanns) {
+  // dump_json writes most values itself; it must not differ from nlohmann's dump in a byte.
+  std::string every_control;
+  for (int b = 0; b < 0x20; ++b) every_control += static_cast<char>(b);
+  const std::vector<std::string> strings = {"", "plain", "quote \" and \\ backslash", every_control, "del \x7f",
+                                            "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "bad \xff end", "cut \xc3",
+                                            "overlong \xc0\x80", "surrogate \xed\xa0\x80", "mix \xc3\xa9\n\xff\t"};
+  Json doc = Json::object();
+  Json list = Json::array();
+  for (const auto& str : strings) {
+    list.push_back(str);
+    doc[str] = str;  // keys are escaped the same way
+  }
+  doc["list"] = list;
+  doc["numbers"] = {0, -1, INT64_MIN, INT64_MAX, UINT64_MAX, 1.0, 0.1, -0.0, 1e300, 2.5e-8, 123456789.125};
+  doc["nested"] = {{"empty_object", Json::object()}, {"empty_array", Json::array()}, {"null", nullptr},
+                   {"yes", true}, {"no", false}};
+  EXPECT_EQ(dump_json(doc), doc.dump(-1, ' ', false, Json::error_handler_t::replace));
+  for (const auto& item : doc["list"]) EXPECT_EQ(dump_json(item), item.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
 TEST(Json, FindPathWalksObjects) {
   auto j = Json::parse(R"({"metadata":{"name":"x","labels":{"a":"b"}}})");
   ASSERT_NE(find_path(j, "metadata.labels.a"), nullptr);

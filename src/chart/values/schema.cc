@@ -6,7 +6,7 @@
 #include <optional>
 #include <set>
 
-#include "chart/values/json_reader.h"
+#include "util/json_reader.h"
 
 namespace skiff::chart {
 

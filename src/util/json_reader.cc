@@ -1,4 +1,4 @@
-#include "chart/values/json_reader.h"
+#include "util/json_reader.h"
 
 #include <charconv>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-namespace skiff::chart {
+namespace skiff {
 
 namespace {
 
@@ -23,6 +23,8 @@ class Reader {
     if (pos_ != s_.size()) return std::nullopt;
     return out;
   }
+
+  bool repeated_keys() const { return repeated_keys_; }
 
  private:
   void skip_space() {
@@ -79,7 +81,9 @@ class Reader {
       ++pos_;
       Json item;
       if (!value(item, depth + 1)) return false;
-      entries.insert_or_assign(std::move(key), std::move(item));
+      auto [entry, inserted] = entries.try_emplace(std::move(key));
+      if (!inserted) repeated_keys_ = true;
+      entry->second = std::move(item);
       skip_space();
       if (pos_ >= s_.size()) return false;
       char c = s_[pos_++];
@@ -285,10 +289,16 @@ class Reader {
 
   std::string_view s_;
   size_t pos_ = 0;
+  bool repeated_keys_ = false;
 };
 
 }  // namespace
 
-std::optional<Json> read_json_fast(std::string_view text) { return Reader(text).document(); }
+std::optional<Json> read_json_fast(std::string_view text, bool* repeated_keys) {
+  Reader reader(text);
+  auto out = reader.document();
+  if (repeated_keys) *repeated_keys = reader.repeated_keys();
+  return out;
+}
 
-}  // namespace skiff::chart
+}  // namespace skiff

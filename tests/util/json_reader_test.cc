@@ -1,5 +1,5 @@
 // The fast JSON reader builds what nlohmann's parser builds, and declines what it rejects.
-#include "chart/values/json_reader.h"
+#include "util/json_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace skiff::chart {
+namespace skiff {
 namespace {
 
 // Same values and the same number types (unsigned, signed, float) throughout.
@@ -54,6 +54,21 @@ TEST(JsonReader, DeclinesWhatNlohmannRejects) {
   }
 }
 
+TEST(JsonReader, ReportsKeysRepeatedInAnObject) {
+  // The API server runs its exact duplicate-field search only for texts flagged here.
+  auto repeated = [](std::string_view text) {
+    bool flag = false;
+    EXPECT_TRUE(read_json_fast(text, &flag).has_value()) << text;
+    return flag;
+  };
+  EXPECT_FALSE(repeated(R"({"a":1,"b":{"a":2},"c":[{"x":1},{"x":2}]})"));
+  EXPECT_FALSE(repeated("[]"));
+  EXPECT_TRUE(repeated(R"({"a":1,"a":2})"));
+  EXPECT_TRUE(repeated(R"({"s":{"c":[1,{"k":1,"j":{},"k":2}]}})"));
+  EXPECT_TRUE(repeated(R"({"ab":1,"a\u0062":2})"));  // the same name once unescaped
+  EXPECT_FALSE(repeated(R"({"a\u0062":1})"));
+}
+
 TEST(JsonReader, ReadsEveryCorpusSchemaLikeNlohmann) {
   std::filesystem::path corpus = std::string(SKIFF_SHARED_DIR) + "/testdata/charts";
   if (!std::filesystem::exists(corpus)) GTEST_SKIP() << "no chart corpus at " << corpus;
@@ -71,4 +86,4 @@ TEST(JsonReader, ReadsEveryCorpusSchemaLikeNlohmann) {
 }
 
 }  // namespace
-}  // namespace skiff::chart
+}  // namespace skiff

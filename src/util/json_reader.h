@@ -1,4 +1,4 @@
-// A fast reader for well-formed JSON documents (values.schema.json), building the same
+// A fast reader for well-formed JSON documents (request bodies, values.schema.json), building the same
 // Json as nlohmann's parse: non-negative integers unsigned, negative ones signed, those
 // out of range and everything with a fraction or exponent double, a later duplicate key
 // wins. It gives up (nullopt) on anything malformed or unusual (invalid UTF-8, a byte
@@ -11,8 +11,9 @@
 
 #include "util/json.h"
 
-namespace skiff::chart {
+namespace skiff {
 
-std::optional<Json> read_json_fast(std::string_view text);
+// *repeated_keys (if given) tells whether an object named a key twice (after unescaping).
+std::optional<Json> read_json_fast(std::string_view text, bool* repeated_keys = nullptr);
 
-}  // namespace skiff::chart
+}  // namespace skiff
