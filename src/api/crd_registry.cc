@@ -145,10 +145,10 @@ void DynamicSchemaRegistry::apply_defaults(const ResourceInfo& info, Json& obj) 
   if (info.custom->schema) default_custom_resource(*info.custom->schema, obj);
 }
 
-Status DynamicSchemaRegistry::validate_and_prune(const ResourceInfo& info, Json& obj, FieldValidation mode,
-                                                 std::vector<std::string>* warnings) const {
+Status DynamicSchemaRegistry::decode_and_prune(const ResourceInfo& info, Json& obj, FieldValidation mode,
+                                               std::vector<std::string>* warnings) const {
   if (!info.custom) {
-    Status status = builtin_.validate_and_prune(info, obj, mode, warnings);
+    Status status = builtin_.decode_and_prune(info, obj, mode, warnings);
     if (status.ok() && warnings && info.gvk.group == kCrdGroup && info.gvk.kind == kCrdKind) {
       for (auto& w : crd_rule_warnings(obj)) warnings->push_back(std::move(w));
     }
@@ -164,9 +164,7 @@ Status DynamicSchemaRegistry::validate_and_prune(const ResourceInfo& info, Json&
   }
   if (!pruned.empty() && mode == FieldValidation::kWarn && warnings)
     for (const auto& f : pruned) warnings->push_back("unknown field \"" + f + "\"");
-  Json defaulted = obj;
-  apply_defaults(info, defaulted);
-  return validate(info, defaulted);
+  return ok_status();
 }
 
 Status DynamicSchemaRegistry::validate(const ResourceInfo& info, const Json& obj) const {

@@ -37,8 +37,8 @@ class DynamicSchemaRegistry final : public SchemaRegistry {
   uint64_t generation() const override { return generation_.load(); }
   const Schema* type(std::string_view type_name) const override;
   void apply_defaults(const ResourceInfo& info, Json& obj) const override;
-  Status validate_and_prune(const ResourceInfo& info, Json& obj, FieldValidation mode,
-                            std::vector<std::string>* warnings) const override;
+  Status decode_and_prune(const ResourceInfo& info, Json& obj, FieldValidation mode,
+                          std::vector<std::string>* warnings) const override;
   Status validate(const ResourceInfo& info, const Json& obj) const override;
 
  private:

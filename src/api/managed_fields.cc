@@ -85,7 +85,28 @@ std::vector<std::pair<PathElement, const Json*>> index_items(const Schema* s, co
   return out;
 }
 
+// What compare_values adds for a value only the right side has: the value and everything in
+// it, each a member, built in place under `node` rather than inserted path by path.
+void add_subtree(const Json& r, const Schema* s, FieldSet& node) {
+  node.member = true;
+  Shape shape = shape_of(s, r);
+  if (shape == Shape::kScalar || shape == Shape::kAtomic || empty_container(&r)) return;
+  if (shape == Shape::kStruct || shape == Shape::kMap) {
+    if (!r.is_object()) return;
+    for (auto it = r.begin(); it != r.end(); ++it)
+      add_subtree(it.value(), child_schema(s, it.key()), node.children[field_element(it.key())]);
+    return;
+  }
+  for (const auto& [pe, item] : index_items(s, &r)) add_subtree(*item, items_of(s), node.children[pe]);
+}
+
 void compare_values(const Json* l, const Json* r, const Schema* s, FieldPath& path, Comparison& out) {
+  if (!l && !path.empty()) {
+    FieldSet* node = &out.added;
+    for (const auto& pe : path) node = &node->children[pe];
+    add_subtree(*r, s, *node);
+    return;
+  }
   const Json& sample = r ? *r : *l;
   Shape shape = shape_of(s, sample);
   bool leaf = shape == Shape::kScalar || shape == Shape::kAtomic || (l && r && shape_of(s, *l) != shape) ||

@@ -108,16 +108,18 @@ class SchemaRegistry {
   // container imagePullPolicy by tag, Service targetPort = port, ...). Idempotent.
   virtual void apply_defaults(const ResourceInfo& info, Json& obj) const = 0;
 
-  // Decoding then validation, as Kubernetes does for a write:
-  //  1. JSON types (400 BadRequest "... cannot be handled as a Deployment: json: cannot unmarshal
-  //     ..."), Secret data base64, unknown fields per mode (Strict: 400 error naming every unknown
-  //     field; Warn: appended to warnings; Ignore: nothing). Unknown fields and nulls are pruned
-  //     from obj in every mode, as Kubernetes does for built-in kinds; numeric quantities become
-  //     strings.
-  //  2. validate() on a defaulted copy of obj (so fields the defaults fill are not reported
-  //     missing); obj itself is not defaulted.
-  virtual Status validate_and_prune(const ResourceInfo& info, Json& obj, FieldValidation mode,
-                                    std::vector<std::string>* warnings) const = 0;
+  // Decoding, as Kubernetes does for a write: JSON types (400 BadRequest "... cannot be handled
+  // as a Deployment: json: cannot unmarshal ..."), Secret data base64, unknown fields per mode
+  // (Strict: 400 error naming every unknown field; Warn: appended to warnings; Ignore:
+  // nothing). Unknown fields and nulls are pruned from obj in every mode, as Kubernetes does
+  // for built-in kinds; numeric quantities become strings.
+  virtual Status decode_and_prune(const ResourceInfo& info, Json& obj, FieldValidation mode,
+                                  std::vector<std::string>* warnings) const = 0;
+
+  // decode_and_prune, then validate() on a defaulted copy of obj (so fields the defaults fill
+  // are not reported missing); obj itself is not defaulted.
+  Status validate_and_prune(const ResourceInfo& info, Json& obj, FieldValidation mode,
+                            std::vector<std::string>* warnings) const;
 
   // Required fields, enums and the kind-specific rules (containers, selectors, ports, keys, ...)
   // on an already decoded and defaulted object: 422 Invalid with one cause per problem, message

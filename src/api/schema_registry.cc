@@ -64,12 +64,9 @@ class BuiltinSchemaRegistry final : public SchemaRegistry {
     if (info.schema != nullptr) internal::apply_defaults(*info.schema, obj);
   }
 
-  Status validate_and_prune(const ResourceInfo& info, Json& obj, FieldValidation mode,
-                            std::vector<std::string>* warnings) const override {
-    SKIFF_TRY(internal::decode_check(info, obj, mode, warnings));
-    Json defaulted = obj;
-    apply_defaults(info, defaulted);
-    return validate(info, defaulted);
+  Status decode_and_prune(const ResourceInfo& info, Json& obj, FieldValidation mode,
+                          std::vector<std::string>* warnings) const override {
+    return internal::decode_check(info, obj, mode, warnings);
   }
 
   Status validate(const ResourceInfo& info, const Json& obj) const override {
@@ -88,6 +85,14 @@ class BuiltinSchemaRegistry final : public SchemaRegistry {
 };
 
 }  // namespace
+
+Status SchemaRegistry::validate_and_prune(const ResourceInfo& info, Json& obj, FieldValidation mode,
+                                          std::vector<std::string>* warnings) const {
+  SKIFF_TRY(decode_and_prune(info, obj, mode, warnings));
+  Json defaulted = obj;
+  apply_defaults(info, defaulted);
+  return validate(info, defaulted);
+}
 
 const SchemaRegistry& SchemaRegistry::builtin() {
   static const BuiltinSchemaRegistry* registry = [] {

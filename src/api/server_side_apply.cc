@@ -415,7 +415,9 @@ Status track_update(const Json* live, Json& updated, const OwnershipScope& scope
     BorrowedOwnershipView after(updated, scope);
     return compare_objects(before, after.get(), scope.schema);
   }();
-  FieldSet taken = owned(set_union(changes.modified, changes.added));
+  FieldSet merged;  // modified and added fields; a create only adds
+  const FieldSet& written = changes.modified.empty() ? changes.added : (merged = set_union(changes.modified, changes.added));
+  FieldSet taken = owned(written);
   for (auto& e : entries) e.fields = set_difference(set_difference(e.fields, taken), changes.removed);
   if (!taken.empty()) {
     ManagedFieldsEntry mine{manager, "Update", scope.api_version, now, scope.subresource, {}};

@@ -218,7 +218,7 @@ Result<Json> Registry::create_object(const api::ResourceInfo& info, const std::s
   }
   AdmissionRequest admission{info, ns, name, AdmissionOperation::kCreate, "", obj};
   if (admission_) SKIFF_TRY(admission_->admit(admission));
-  SKIFF_TRY(schemas_.validate_and_prune(info, obj, opts.field_validation, opts.warnings));
+  SKIFF_TRY(schemas_.decode_and_prune(info, obj, opts.field_validation, opts.warnings));
   if (name.empty()) {
     return invalid(info, name, {{"FieldValueRequired", "name or generateName is required", "metadata.name"}});
   }
@@ -233,6 +233,8 @@ Result<Json> Registry::create_object(const api::ResourceInfo& info, const std::s
   if (tracks_generation(info)) m["generation"] = 1;
   prepare_for_create(info, obj);
   schemas_.apply_defaults(info, obj);
+  // Validated once defaulted, as the object to be stored: one defaulting serves both.
+  SKIFF_TRY(schemas_.validate(info, obj));
   SKIFF_TRY(api::check_custom_resource_rules(info, obj, nullptr, opts.warnings));
   if (info.gvk.group == "batch" && info.gvk.kind == "Job") generate_job_selector(obj);
   if (!ownership_decided)

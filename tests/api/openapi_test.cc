@@ -91,7 +91,7 @@ class FakeRegistry final : public SchemaRegistry {
     return it == named_.end() ? nullptr : it->second;
   }
   void apply_defaults(const ResourceInfo&, Json&) const override {}
-  Status validate_and_prune(const ResourceInfo&, Json&, FieldValidation, std::vector<std::string>*) const override {
+  Status decode_and_prune(const ResourceInfo&, Json&, FieldValidation, std::vector<std::string>*) const override {
     return ok_status();
   }
   Status validate(const ResourceInfo&, const Json&) const override { return ok_status(); }
