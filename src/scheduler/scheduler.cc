@@ -1,5 +1,9 @@
 #include "scheduler/scheduler.h"
 
+#include <algorithm>
+#include <initializer_list>
+#include <string_view>
+
 #include "scheduler/preemption.h"
 #include "scheduler/volume_binding.h"
 #include "util/clock.h"
@@ -7,6 +11,36 @@
 
 namespace skiff::scheduler {
 namespace {
+
+// Whether two objects agree on every member but those named.
+bool same_except(const Json& a, const Json& b, std::initializer_list<std::string_view> ignored) {
+  if (!a.is_object() || !b.is_object()) return a == b;
+  auto is_ignored = [&](const std::string& key) {
+    return std::find(ignored.begin(), ignored.end(), key) != ignored.end();
+  };
+  size_t compared = 0;
+  for (auto it = a.begin(); it != a.end(); ++it) {
+    if (is_ignored(it.key())) continue;
+    ++compared;
+    auto other = b.find(it.key());
+    if (other == b.end() || *other != it.value()) return false;
+  }
+  for (auto it = b.begin(); it != b.end(); ++it)
+    if (!is_ignored(it.key())) --compared;
+  return compared == 0;
+}
+
+// Kubernetes' isPodUpdated: whether a pod changed in more than its status and bookkeeping.
+bool changed_beyond_status(const Json& before, const Json& after) {
+  if (!same_except(before, after, {"status", "metadata"})) return true;
+  static const Json kNone = Json::object();
+  auto metadata = [](const Json& pod) -> const Json& {
+    auto it = pod.find("metadata");
+    return it != pod.end() ? *it : kNone;
+  };
+  return !same_except(metadata(before), metadata(after), {"resourceVersion", "managedFields", "generation"});
+}
+
 
 constexpr const char* kComponent = "scheduler";
 constexpr const char* kVolumeClaimIndex = "scheduler-claim-uid";
@@ -111,7 +145,7 @@ void Scheduler::on_pod_add(const client::ObjectPtr& obj) {
   queue_.add(std::move(info), obj);
 }
 
-void Scheduler::on_pod_update(const client::ObjectPtr&, const client::ObjectPtr& obj) {
+void Scheduler::on_pod_update(const client::ObjectPtr& old_obj, const client::ObjectPtr& obj) {
   auto info = parse(*obj);
   if (!info) return;
   if (!info->node_name.empty()) queue_.remove(info->key);
@@ -119,6 +153,7 @@ void Scheduler::on_pod_update(const client::ObjectPtr&, const client::ObjectPtr&
     queue_.remove(info->key);
     return;
   }
+  if (info->node_name.empty() && !changed_beyond_status(*old_obj, *obj) && queue_.refresh(info, obj)) return;
   on_pod_add(obj);
 }
 

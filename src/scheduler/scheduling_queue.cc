@@ -74,6 +74,15 @@ void SchedulingQueue::add(PodInfoPtr info, std::shared_ptr<const Json> object) {
   else push_active_locked(std::move(pod));
 }
 
+bool SchedulingQueue::refresh(PodInfoPtr info, std::shared_ptr<const Json> object) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(info->key);
+  if (it == entries_.end()) return false;
+  it->second.pod.info = std::move(info);
+  it->second.pod.object = std::move(object);
+  return true;
+}
+
 void SchedulingQueue::remove(const std::string& key) {
   std::lock_guard lock(mu_);
   erase_locked(key);

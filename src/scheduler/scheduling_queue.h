@@ -44,6 +44,10 @@ class SchedulingQueue {
   // A new pending pod, or a newer version of one (replaces it wherever it waits; a changed
   // pod that was unschedulable gets another chance at once).
   void add(PodInfoPtr info, std::shared_ptr<const Json> object);
+  // A newer version of a waiting pod that changed only in its status (the scheduler's own
+  // PodScheduled condition, say): it stays where it waits, as in Kubernetes' queue, where such
+  // an update gives an unschedulable pod no new chance. False when the pod is not waiting.
+  bool refresh(PodInfoPtr info, std::shared_ptr<const Json> object);
   void remove(const std::string& key);
 
   // The next pod to schedule; nullopt after timeout or once closed.

@@ -80,6 +80,22 @@ TEST_F(QueueTest, UnschedulableWaitsForAnEvent) {
   EXPECT_EQ(pop_name(), "a");
 }
 
+TEST_F(QueueTest, RefreshKeepsAnUnschedulablePodWaitingWithItsNewVersion) {
+  queue.add(pod("a"), nullptr);
+  auto p = queue.pop(0ms);
+  queue.add_unschedulable(*p);
+  auto newer = std::make_shared<const Json>(Json{{"status", {{"phase", "Pending"}}}});
+  EXPECT_TRUE(queue.refresh(pod("a"), newer));
+  EXPECT_EQ(queue.unschedulable_size(), 1u);  // no new chance from a status change
+  EXPECT_EQ(pop_name(), "");
+  EXPECT_FALSE(queue.refresh(pod("b"), newer));  // not waiting: the caller adds it
+  now += 30s;  // past its backoff
+  queue.move_all_to_active();
+  auto again = queue.pop(0ms);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->object, newer);  // the version the queue now holds
+}
+
 TEST_F(QueueTest, EventDuringAttemptSendsToBackoffNotUnschedulable) {
   queue.add(pod("a"), nullptr);
   auto p = queue.pop(0ms);
