@@ -41,7 +41,6 @@ bool changed_beyond_status(const Json& before, const Json& after) {
   return !same_except(metadata(before), metadata(after), {"resourceVersion", "managedFields", "generation"});
 }
 
-
 constexpr const char* kComponent = "scheduler";
 constexpr const char* kVolumeClaimIndex = "scheduler-claim-uid";
 

@@ -38,33 +38,18 @@ void write_string(const std::string& s, std::string& out) {
     out += '"';
     return;
   }
-  bool has_multibyte = false;
-  for (char c : s) has_multibyte |= static_cast<unsigned char>(c) >= 0x80;
-  if (has_multibyte && !valid_utf8(s)) {  // nlohmann's replacement of bad sequences
+  if (!valid_utf8(s)) {  // nlohmann's replacement of bad sequences
     out.pop_back();
     out += nlohmann_dump(Json(s));
     return;
   }
   out.append(s, 0, run);
-  static constexpr char kHex[] = "0123456789abcdef";
   for (size_t i = run; i < s.size(); ++i) {
     auto b = static_cast<unsigned char>(s[i]);
     if (kVerbatim[b] || b >= 0x80) {
       out += static_cast<char>(b);
-      continue;
-    }
-    switch (b) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out += kHex[b >> 4];
-        out += kHex[b & 0xF];
+    } else {
+      append_json_escape(out, b);
     }
   }
   out += '"';
@@ -115,6 +100,23 @@ void write_json(const Json& j, std::string& out) {
 }
 
 }  // namespace
+
+void append_json_escape(std::string& out, unsigned char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\b': out += "\\b"; break;
+    case '\f': out += "\\f"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default:
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+  }
+}
 
 std::string dump_json(const Json& j) {
   std::string out;

@@ -18,6 +18,11 @@ Result<Json> parse_json(std::string_view text, bool* repeated_keys = nullptr);
 // Compact serialization (what the API serves and stores).
 std::string dump_json(const Json& j);
 
+// Appends the escape of an ASCII byte a JSON string cannot hold as it is (quote, backslash,
+// control characters), or that a writer escapes anyway (Go's HTML-safe <, > and &): the short
+// form (\n, \") where JSON has one, else \u00xx.
+void append_json_escape(std::string& out, unsigned char c);
+
 // Walk a dotted path ("metadata.name"); returns nullptr when absent.
 const Json* find_path(const Json& j, std::string_view dotted);
 

@@ -16,7 +16,6 @@ using tmpl::Value;
 namespace {
 
 void write_string(std::string& out, const std::string& s, bool escape_html) {
-  static const char kHex[] = "0123456789abcdef";
   out += '"';
   for (size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
@@ -25,19 +24,7 @@ void write_string(std::string& out, const std::string& s, bool escape_html) {
       if (c >= 0x20 && c != '"' && c != '\\' && !(escape_html && html)) {
         out += static_cast<char>(c);
       } else {
-        switch (c) {
-          case '"': out += "\\\""; break;
-          case '\\': out += "\\\\"; break;
-          case '\n': out += "\\n"; break;
-          case '\r': out += "\\r"; break;
-          case '\t': out += "\\t"; break;
-          case '\b': out += "\\b"; break;
-          case '\f': out += "\\f"; break;
-          default:
-            out += "\\u00";
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
+        append_json_escape(out, c);
       }
       ++i;
       continue;
