@@ -45,7 +45,7 @@ const std::string* CachedObject::field(std::string_view name) const {
 std::shared_ptr<const Json> CachedObject::parsed() const {
   std::lock_guard lk(parsed_mu_);
   if (auto held = parsed_.lock()) return held;
-  auto fresh = std::make_shared<const Json>(Json::parse(bytes));
+  auto fresh = std::make_shared<const Json>(parse_own_json(bytes));
   parsed_ = fresh;
   return fresh;
 }

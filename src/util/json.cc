@@ -18,6 +18,11 @@ Result<Json> parse_json(std::string_view text, bool* repeated_keys) {
   }
 }
 
+Json parse_own_json(std::string_view text) {
+  if (auto fast = read_json_fast(text)) return std::move(*fast);
+  return Json::parse(text.begin(), text.end());
+}
+
 namespace {
 
 std::string nlohmann_dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }

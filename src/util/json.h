@@ -15,6 +15,10 @@ using Json = nlohmann::json;
 // given) is false only when no object of the text names a key twice.
 Result<Json> parse_json(std::string_view text, bool* repeated_keys = nullptr);
 
+// Parses JSON text this process wrote itself (stored objects, watch events): the fast reader,
+// with nlohmann's parser (and its exception) for what the fast reader declines.
+Json parse_own_json(std::string_view text);
+
 // Compact serialization (what the API serves and stores).
 std::string dump_json(const Json& j);
 
