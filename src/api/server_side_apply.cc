@@ -392,7 +392,7 @@ Result<Json> server_side_apply(const Json* live, const Json& config, const Owner
   return merged;
 }
 
-Status track_update(const Json* live, Json& updated, const OwnershipScope& scope, const std::string& manager,
+Status track_update(Json* live, Json& updated, const OwnershipScope& scope, const std::string& manager,
                     const std::string& now) {
   std::vector<ManagedFieldsEntry> entries;
   bool reset = false;
@@ -410,10 +410,11 @@ Status track_update(const Json* live, Json& updated, const OwnershipScope& scope
     return ok_status();
   }
 
-  Json before = live ? ownership_view(*live, scope) : Json::object();
   Comparison changes = [&] {
     BorrowedOwnershipView after(updated, scope);
-    return compare_objects(before, after.get(), scope.schema);
+    if (!live) return compare_objects(Json::object(), after.get(), scope.schema);
+    BorrowedOwnershipView before(*live, scope);
+    return compare_objects(before.get(), after.get(), scope.schema);
   }();
   FieldSet merged;  // modified and added fields; a create only adds
   const FieldSet& written = changes.modified.empty() ? changes.added : (merged = set_union(changes.modified, changes.added));

@@ -36,8 +36,9 @@ Result<Json> server_side_apply(const Json* live, const Json& config, const Owner
 // Ownership after a create (live == nullptr), update or patch by manager: fields the write
 // changed move to manager's Update entry. managedFields the client sent replace the live ones
 // (`[{}]` clears them); objects without managedFields stay untracked until applied.
-// 400 when the client's managedFields are malformed.
-Status track_update(const Json* live, Json& updated, const OwnershipScope& scope, const std::string& manager,
+// live is borrowed, not copied: what lies outside the ownership view is moved aside during the
+// call and put back. 400 when the client's managedFields are malformed.
+Status track_update(Json* live, Json& updated, const OwnershipScope& scope, const std::string& manager,
                     const std::string& now);
 
 // The manager Kubernetes records when the request names none: the User-Agent up to the first

@@ -102,7 +102,7 @@ void prepare_for_update(const api::ResourceInfo& info, Json& obj, const Json& ol
   }
   if (subresource == "binding") return;  // the binding transform sets spec.nodeName and the condition
   if (subresource == "status") {
-    Json status = obj.contains("status") ? obj["status"] : Json();
+    Json status = obj.contains("status") ? std::move(obj["status"]) : Json();
     obj = old;
     if (status.is_null()) obj.erase("status");
     else obj["status"] = std::move(status);

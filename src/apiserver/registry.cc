@@ -429,7 +429,7 @@ Result<Json> Registry::update_with(const api::ResourceInfo& info, const std::str
     set_served_version(info, current);
     SKIFF_ASSIGN_OR_RETURN(Json updated, transform(current));
     SKIFF_ASSIGN_OR_RETURN(auto written,
-                           store_update(info, key, std::move(updated), current, mod_revision, subresource, opts,
+                           store_update(info, key, std::move(updated), std::move(current), mod_revision, subresource, opts,
                                         ownership_decided));
     if (written) return std::move(*written);  // else the object changed underneath: read it again
   }
@@ -437,7 +437,7 @@ Result<Json> Registry::update_with(const api::ResourceInfo& info, const std::str
 }
 
 Result<std::optional<Json>> Registry::store_update(const api::ResourceInfo& info, const std::string& key, Json obj,
-                                                   const Json& current, int64_t mod_revision,
+                                                   Json current, int64_t mod_revision,
                                                    const std::string& subresource, const WriteOptions& opts,
                                                    bool ownership_decided) {
   const std::string name = get_string(current["metadata"], "name");
@@ -466,7 +466,10 @@ Result<std::optional<Json>> Registry::store_update(const api::ResourceInfo& info
     SKIFF_TRY(admission_->validate(admission));
   }
 
-  Json old = current;
+  // From here on the stored object is compared without its resourceVersion (obj has none). It
+  // is not copied: track_update borrows it, and a no-op write returns it as it came.
+  Json& old = current;
+  Json resource_version = std::move(old["metadata"]["resourceVersion"]);
   old["metadata"].erase("resourceVersion");
   if (!ownership_decided)
     SKIFF_TRY(api::track_update(&old, obj, ownership_scope(info, subresource), manager_of(opts),
@@ -478,7 +481,10 @@ Result<std::optional<Json>> Registry::store_update(const api::ResourceInfo& info
     std::lock_guard lk(allocation_mu_);
     SKIFF_TRY(allocate_service_addresses(obj, &old, cache_));
   }
-  if (obj == old) return std::optional<Json>(current);  // no-op writes keep the resourceVersion, as Kubernetes does
+  if (obj == old) {  // no-op writes keep the resourceVersion, as Kubernetes does
+    old["metadata"]["resourceVersion"] = std::move(resource_version);
+    return std::optional<Json>(std::move(old));
+  }
 
   // Gone once nothing holds it: no finalizers left and no grace period still running (a
   // terminating pod keeps its status updates until the node deletes it with grace 0).

@@ -110,7 +110,7 @@ class Registry {
                      const std::string& patch, const std::string& subresource, const WriteOptions& opts);
   // nullopt: the stored object changed since it was read (retry).
   Result<std::optional<Json>> store_update(const api::ResourceInfo& info, const std::string& key, Json updated,
-                                           const Json& current, int64_t mod_revision, const std::string& subresource,
+                                           Json current, int64_t mod_revision, const std::string& subresource,
                                            const WriteOptions& opts, bool ownership_decided);
   Status check_namespace(const api::ResourceInfo& info, const std::string& ns) const;
   Result<Json> finish_write(const api::ResourceInfo& info, const std::string& key, Json obj, int64_t revision,
