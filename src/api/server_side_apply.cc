@@ -49,8 +49,14 @@ FieldSet owned(const FieldSet& set) { return set_difference(set, stripped_paths(
 class BorrowedOwnershipView {
  public:
   BorrowedOwnershipView(Json& obj, const OwnershipScope& scope) : obj_(obj) {
-    if (!obj.is_object() || scope.subresource == "status") {
+    if (!obj.is_object()) {
       copy_ = ownership_view(obj, scope);
+      return;
+    }
+    if (scope.subresource == "status") {  // the view holds status alone, lent from obj
+      copy_ = Json::object();
+      if (auto status = take(obj_, "status")) (*copy_)["status"] = std::move(*status);
+      status_in_copy_ = true;
       return;
     }
     if (scope.status_is_subresource) status_ = take(obj_, "status");
@@ -60,6 +66,10 @@ class BorrowedOwnershipView {
     }
   }
   ~BorrowedOwnershipView() {
+    if (status_in_copy_) {
+      if (auto it = copy_->find("status"); it != copy_->end()) obj_["status"] = std::move(*it);
+      return;
+    }
     if (status_) obj_["status"] = std::move(*status_);
     if (managed_fields_) (*metadata_)["managedFields"] = std::move(*managed_fields_);
   }
@@ -79,6 +89,7 @@ class BorrowedOwnershipView {
 
   Json& obj_;
   std::optional<Json> copy_;
+  bool status_in_copy_ = false;
   std::optional<Json> status_, managed_fields_;
   Json* metadata_ = nullptr;
 };
