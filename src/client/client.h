@@ -100,10 +100,10 @@ class Client {
 
 // "ns/name", or "name" for cluster-scoped objects: how caches and work queues key objects.
 std::string object_key(const Json& obj);
-// Removes metadata.managedFields (ListOptions::without_managed_fields).
-void drop_managed_fields(Json& obj);
 std::string object_key(std::string_view ns, std::string_view name);
 // Splits a key made by object_key.
 std::pair<std::string, std::string> split_key(std::string_view key);
+// Removes metadata.managedFields (ListOptions::without_managed_fields).
+void drop_managed_fields(Json& obj);
 
 }  // namespace skiff::client

@@ -197,7 +197,8 @@ TEST_F(RestClientTest, WatchStreamsAddedModifiedDeleted) {
   ASSERT_TRUE(listed.ok());
   auto stream = client_->watch(configmaps(), ns_, {}, listed->resource_version);
   ASSERT_TRUE(stream.ok()) << stream.error().message;
-  auto trimmed = client_->watch(configmaps(), ns_, ListOptions{.without_managed_fields = true}, listed->resource_version);
+  ListOptions without_managed_fields{.without_managed_fields = true};
+  auto trimmed = client_->watch(configmaps(), ns_, without_managed_fields, listed->resource_version);
   ASSERT_TRUE(trimmed.ok()) << trimmed.error().message;
   ASSERT_TRUE(client_->create(configmaps(), ns_, configmap("w")).ok());
   ASSERT_TRUE(client_->patch(configmaps(), ns_, "w", PatchType::kMerge, R"({"data":{"k":"2"}})").ok());
