@@ -38,6 +38,12 @@ TEST(HelmToml, FloatsKeepADecimalPointAndQuotedKeysEscape) {
   EXPECT_EQ(r.text, "e = 1e+21\nf = 100.0\n\"k y\" = \"q\\\"\\t\"\n");
 }
 
+TEST(HelmToml, ControlCharactersAndDeleteEscapeAsUnicode) {
+  auto r = render("{{ toToml (dict \"c\" (printf \"a%cb%c\\\\\" 31 127)) }}");
+  ASSERT_TRUE(r.ok) << r.text;
+  EXPECT_EQ(r.text, "c = \"a\\u001fb\\u007f\\\\\"\n");
+}
+
 TEST(HelmToml, EncoderErrorsBecomeTheResultButNilFailsTheCall) {
   auto r = render(R"({{ toToml (dict "a" (list 1 nil)) }}|{{ toToml (list (dict "a" 1)) }})");
   ASSERT_TRUE(r.ok) << r.text;

@@ -5,6 +5,7 @@
 
 #include "chart/funcs/toml.h"
 #include "chart/template/go_strconv.h"
+#include "util/json.h"
 
 namespace skiff::chart::funcs {
 namespace {
@@ -19,28 +20,12 @@ struct EncodeError {
   std::string message;
 };
 
-// dblQuotedReplacer: quotes, backslashes and control characters escaped.
+// dblQuotedReplacer: quotes, backslashes and control characters escaped (as JSON escapes them).
 std::string escape(std::string_view s) {
-  static const char* hex = "0123456789abcdef";
   std::string out;
   for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\f': out += "\\f"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
+    if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') append_json_escape(out, c);
+    else out += static_cast<char>(c);
   }
   return out;
 }
