@@ -2,6 +2,7 @@
 // owners are gone (background propagation), deletes dependents before their owner
 // (foregroundDeletion finalizer) and orphans dependents (orphan finalizer).
 #include <algorithm>
+#include <deque>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -176,6 +177,7 @@ class GarbageCollector final : public Controller {
       auto r = ctx_.client.update(*dn.resource, dn.ns, std::move(updated));
       if (!r.ok() && r.error().code != 404) return {true, {}};
     }
+    remember_orphaned(uid);
     return remove_finalizer(node, owner, kOrphan);
   }
 
@@ -224,37 +226,78 @@ class GarbageCollector final : public Controller {
     Json refs = owner_refs(obj);
     if (refs.empty()) return {};
     Json remaining = Json::array();
-    bool foreground_owner = false;
+    bool foreground_owner = false, collecting_owner = false;
     for (const auto& ref : refs) {
       OwnerState state = owner_state(ref, node.ns);
-      if (state == OwnerState::kAbsent) continue;
+      if (state == OwnerState::kAbsent) {
+        // An owner deleted with the orphan policy let go of its dependents, also of those this
+        // collector had not seen yet when it orphaned them (their kind's informer lagging).
+        if (!was_orphaned(ref.value("uid", ""))) collecting_owner = true;
+        continue;
+      }
       if (state == OwnerState::kDeletingForeground && ref.value("blockOwnerDeletion", false)) foreground_owner = true;
       remaining.push_back(ref);
     }
-    client::DeleteOptions opts;
-    opts.precondition_uid = uid_of(obj);
-    if (remaining.empty() || foreground_owner) {
+    if ((remaining.empty() && collecting_owner) || foreground_owner) {
       if (being_deleted(obj)) return {};
-      opts.propagation_policy = foreground_owner && !dependents_of(uid_of(obj)).empty() ? "Foreground" : "Background";
-      auto r = ctx_.client.remove(*node.resource, node.ns, node.name, opts);
-      if (!r.ok() && r.error().code != 404 && r.error().code != 409) return {true, {}};
-      return {};
+      auto policy = foreground_owner && !dependents_of(uid_of(obj)).empty() ? "Foreground" : "Background";
+      return delete_unless_owners_changed(node, obj, policy);
     }
     if (remaining.size() < refs.size()) {
       Json updated = obj;
-      updated["metadata"]["ownerReferences"] = remaining;
+      if (remaining.empty()) updated["metadata"].erase("ownerReferences");
+      else updated["metadata"]["ownerReferences"] = remaining;
       auto r = ctx_.client.update(*node.resource, node.ns, std::move(updated));
       if (!r.ok() && r.error().code != 404) return {true, {}};
     }
     return {};
   }
 
+  // Deletes `obj` as read, unless its ownerReferences changed since: the owners were judged from
+  // that read, and an owner may have orphaned it meanwhile (then removed its finalizer and gone,
+  // so it now looks absent). Any other change since does not matter.
+  client::ReconcileResult delete_unless_owners_changed(const Node& node, const Json& obj, const char* policy) {
+    client::DeleteOptions opts;
+    opts.propagation_policy = policy;
+    opts.precondition_uid = uid_of(obj);
+    opts.precondition_resource_version = resource_version_of(obj);
+    auto r = ctx_.client.remove(*node.resource, node.ns, node.name, opts);
+    if (!r.ok() && r.error().code == 409) {
+      auto live = ctx_.client.get(*node.resource, node.ns, node.name);
+      if (!live.ok()) return {live.error().code != 404, {}};
+      if (uid_of(*live) != uid_of(obj)) return {};
+      if (owner_refs(*live) != owner_refs(obj)) return {true, {}};  // judge the owners again
+      opts.precondition_resource_version.clear();
+      r = ctx_.client.remove(*node.resource, node.ns, node.name, opts);
+    }
+    if (!r.ok() && r.error().code != 404 && r.error().code != 409) return {true, {}};
+    return {};
+  }
+
+  // Owners deleted with the orphan policy, the most recent kMaxOrphanedOwners of them.
+  void remember_orphaned(const std::string& uid) {
+    std::lock_guard lk(mu_);
+    if (!orphaned_owners_.insert(uid).second) return;
+    orphaned_order_.push_back(uid);
+    if (orphaned_order_.size() > kMaxOrphanedOwners) {
+      orphaned_owners_.erase(orphaned_order_.front());
+      orphaned_order_.pop_front();
+    }
+  }
+  bool was_orphaned(const std::string& uid) {
+    std::lock_guard lk(mu_);
+    return orphaned_owners_.count(uid) > 0;
+  }
+
+  static constexpr size_t kMaxOrphanedOwners = 10000;
   ControllerContext& ctx_;
   client::WorkQueue queue_;
   std::vector<client::Informer*> informers_;
   std::mutex mu_;
   std::unordered_map<std::string, Node> nodes_;
   std::unordered_map<std::string, std::unordered_set<std::string>> dependents_;
+  std::unordered_set<std::string> orphaned_owners_;
+  std::deque<std::string> orphaned_order_;
   std::unique_ptr<client::WorkerPool> pool_;
 };
 

@@ -17,6 +17,7 @@ std::string meta_string(const Json& obj, const char* field) {
 std::string name_of(const Json& obj) { return meta_string(obj, "name"); }
 std::string namespace_of(const Json& obj) { return meta_string(obj, "namespace"); }
 std::string uid_of(const Json& obj) { return meta_string(obj, "uid"); }
+std::string resource_version_of(const Json& obj) { return meta_string(obj, "resourceVersion"); }
 bool being_deleted(const Json& obj) { return !meta_string(obj, "deletionTimestamp").empty(); }
 
 Json controller_ref(const Json& owner) {

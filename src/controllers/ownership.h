@@ -23,6 +23,7 @@ bool owned_by(const Json& obj, const std::string& owner_uid);
 std::string name_of(const Json& obj);
 std::string namespace_of(const Json& obj);
 std::string uid_of(const Json& obj);
+std::string resource_version_of(const Json& obj);
 bool being_deleted(const Json& obj);
 
 // Informer indexes shared by controllers: objects by their controller's uid, and objects with

@@ -2,6 +2,7 @@
 // orphans and releasing pods that no longer match, and reports counts in status.
 #include <algorithm>
 #include <atomic>
+#include <optional>
 
 #include "api/labels.h"
 #include "client/work_queue.h"
@@ -110,10 +111,12 @@ class ReplicaSetController final : public Controller {
       else release(*pod, uid);
     }
     if (!set_deleting && !selector->empty()) {
-      for (const auto& pod : pods_.by_index(kOrphanIndex, namespace_of(set)))
-        if (!being_deleted(*pod) && selector->matches((*pod)["metadata"].value("labels", Json::object())) &&
-            adopt(*pod, set))
-          owned.push_back(pod);
+      std::optional<bool> may_adopt;  // asked of the server once, at the first orphan
+      for (const auto& pod : pods_.by_index(kOrphanIndex, namespace_of(set))) {
+        if (being_deleted(*pod) || !selector->matches((*pod)["metadata"].value("labels", Json::object()))) continue;
+        if (!may_adopt) may_adopt = still_live(set);
+        if (*may_adopt && adopt(*pod, set)) owned.push_back(pod);
+      }
     }
     std::vector<client::ObjectPtr> active;
     for (const auto& p : owned)
@@ -131,6 +134,14 @@ class ReplicaSetController final : public Controller {
     }
     if (!update_status(set, owned, active, result)) result.requeue = true;
     return result;
+  }
+
+  // Whether the set, as the server has it now, is this one and not being deleted. The cache may
+  // not show its deletion yet: adopting then would hand pods the orphaning just freed to an
+  // owner about to vanish, and the garbage collector would take them (as Kubernetes rechecks).
+  bool still_live(const Json& set) {
+    auto live = ctx_.client.get(ctx_.client.resource("apps", "v1", "replicasets"), namespace_of(set), name_of(set));
+    return live.ok() && uid_of(*live) == uid_of(set) && !being_deleted(*live);
   }
 
   bool adopt(const Json& pod, const Json& set) {

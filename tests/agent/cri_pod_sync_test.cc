@@ -158,11 +158,16 @@ TEST_F(PodSyncTest, FailedPullIsErrImagePullThenImagePullBackOff) {
   PodSyncState state(context_);
   Json first = sync(state, pod("Always"));
   EXPECT_EQ(first["containerStatuses"][0]["state"]["waiting"]["reason"], "ErrImagePull");
+  // A sync soon after (a relist noticing the sandbox) still shows the pull error...
   clock_.advance(1s);
+  Json soon = sync(state, pod("Always"));
+  EXPECT_EQ(soon["containerStatuses"][0]["state"]["waiting"]["reason"], "ErrImagePull");
+  // ...and from half the 10 s wait on, the back-off.
+  clock_.advance(4s);
   Json second = sync(state, pod("Always"));
   EXPECT_EQ(second["containerStatuses"][0]["state"]["waiting"]["reason"], "ImagePullBackOff");
   EXPECT_EQ(std::count(cri_.calls.begin(), cri_.calls.end(), "pull_image busybox:1"), 1);
-  clock_.advance(10s);
+  clock_.advance(5s);
   cri_.pull_fails = false;
   Json third = sync(state, pod("Always"));
   EXPECT_EQ(third["phase"], "Running");

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "controller_fixture.h"
 
 namespace skiff::controllers {
@@ -50,6 +53,31 @@ TEST_F(GarbageCollectorTest, OrphanDeletionKeepsDependentsWithoutOwners) {
   auto left = f.cluster().list("", "v1", "pods", "default", "app=web");
   ASSERT_EQ(left.size(), 2u);
   for (const auto& p : left) EXPECT_FALSE(p["metadata"].contains("ownerReferences"));
+}
+
+// Orphaning races the collector's view of the dependents: under load the pods' informer can lag
+// behind the ReplicaSets', so a set may be orphaned and gone before the collector has met some
+// of its pods, which then look dangling. Also, a dependent read before the orphaning and judged
+// after the owner is gone looks dangling. Neither may be deleted. Without the fixes this failed
+// about half the time on a loaded machine.
+TEST_F(GarbageCollectorTest, OrphanedDependentsSurviveTheRaceWithTheirOwnersDeletion) {
+  constexpr int kSets = 12, kPodsEach = 4;
+  auto all_pods = [&] { return f.cluster().list("", "v1", "pods", "default", ""); };
+  for (int i = 0; i < kSets; ++i)
+    f.cluster().create("apps", "v1", "replicasets", replica_set("web-" + std::to_string(i), kPodsEach));
+  ASSERT_TRUE(eventually([&] { return all_pods().size() == kSets * kPodsEach; }));
+  client::DeleteOptions opts;
+  opts.propagation_policy = "Orphan";
+  for (int i = 0; i < kSets; ++i) ASSERT_TRUE(f.client().remove(rss, "default", "web-" + std::to_string(i), opts).ok());
+  ASSERT_TRUE(eventually([&] { return f.cluster().list("apps", "v1", "replicasets", "default", "").empty(); }));
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& p : all_pods())
+      if (p["metadata"].contains("ownerReferences")) return false;
+    return true;
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // time for a wrong collection to happen
+  auto left = all_pods();
+  EXPECT_EQ(left.size(), static_cast<size_t>(kSets * kPodsEach)) << Json(left).dump().substr(0, 3000);
 }
 
 TEST_F(GarbageCollectorTest, ForegroundDeletionRemovesDependentsBeforeTheOwner) {

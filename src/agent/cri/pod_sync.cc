@@ -153,9 +153,19 @@ class PodPass {
     }
     auto failed = state_.pull_failures.find(image);
     if (failed != state_.pull_failures.end()) {
-      if (auto wait = state_.image_backoff.remaining(image, failed->second.first, now_)) {
-        waiting_[name] = {"ImagePullBackOff", "Back-off pulling image \"" + image + "\": " + failed->second.second};
-        recheck_within(*wait);
+      const auto& [failed_at, why] = failed->second;
+      if (auto wait = state_.image_backoff.remaining(image, failed_at, now_)) {
+        // As the kubelet shows it: ErrImagePull for the first half of the wait, whatever else
+        // (a relist, a status echo) syncs the pod meanwhile; then ImagePullBackOff.
+        auto since = std::chrono::duration_cast<milliseconds>(now_ - failed_at);
+        auto error_window = state_.image_backoff.current(image) / 2;
+        if (since < error_window) {
+          waiting_[name] = {"ErrImagePull", why};
+          recheck_within(error_window - since);
+        } else {
+          waiting_[name] = {"ImagePullBackOff", "Back-off pulling image \"" + image + "\": " + why};
+          recheck_within(*wait);
+        }
         return std::nullopt;
       }
     }
@@ -166,7 +176,6 @@ class PodPass {
       state_.pull_failures[image] = {now_, ref.error().message};
       waiting_[name] = {"ErrImagePull", ref.error().message};
       record("Warning", "Failed", "Failed to pull image \"" + image + "\": " + ref.error().message);
-      // As the kubelet: ErrImagePull for a while after the attempt, then ImagePullBackOff until the wait ends.
       recheck_within(state_.image_backoff.current(image) / 2);
       return std::nullopt;
     }
