@@ -163,4 +163,36 @@ std::optional<std::string> with_resource_version(std::string_view object, std::s
   return out;
 }
 
+std::optional<std::string> without_managed_fields(std::string_view object) {
+  auto meta = raw_member(object, "metadata");
+  if (!meta || meta->empty() || meta->front() != '{') return std::nullopt;
+  // The cut takes one comma with the member: the one before it, or (when it comes first) the
+  // one after it, up to the next key.
+  size_t cut_begin = kBad, cut_end = kBad;
+  size_t previous_end = kBad;
+  bool found = false;
+  auto offset = [&](const char* p) { return static_cast<size_t>(p - object.data()); };
+  bool ok = for_each_raw_member(*meta, [&](std::string_view key, std::string_view value) {
+    if (found) {  // the member after a leading managedFields
+      cut_end = offset(key.data()) - 1;
+      return false;
+    }
+    size_t value_end = offset(value.data()) + value.size();
+    if (key == "managedFields") {
+      found = true;
+      cut_begin = previous_end != kBad ? previous_end : offset(key.data()) - 1;
+      cut_end = value_end;
+      return previous_end == kBad;
+    }
+    previous_end = value_end;
+    return true;
+  });
+  if (!ok || !found) return std::nullopt;
+  std::string out;
+  out.reserve(object.size() - (cut_end - cut_begin));
+  out.append(object.substr(0, cut_begin));
+  out.append(object.substr(cut_end));
+  return out;
+}
+
 }  // namespace skiff::api

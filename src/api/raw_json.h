@@ -30,4 +30,8 @@ std::optional<std::string> with_resource_version(std::string_view object, std::s
 std::optional<std::string> with_resource_version(std::string_view object, std::string_view metadata,
                                                  std::string_view resource_version);
 
+// Returns object without its metadata.managedFields member (the rest of the text as it was);
+// nullopt when it has none, or no metadata object.
+std::optional<std::string> without_managed_fields(std::string_view object);
+
 }  // namespace skiff::api

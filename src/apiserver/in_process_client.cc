@@ -7,12 +7,16 @@
 namespace skiff::apiserver {
 namespace {
 
-client::ObjectPtr parse_object(const ObjectRef& ref) { return ref->parsed(); }
+client::ObjectPtr parse_object(const ObjectRef& ref, bool with_managed_fields = true) {
+  return ref->parsed(with_managed_fields);
+}
 
 class CacheWatchStream final : public client::WatchStream {
  public:
-  CacheWatchStream(WatchCache& cache, std::shared_ptr<Watcher> watcher, ObjectFilter filter)
-      : cache_(cache), watcher_(std::move(watcher)), filter_(std::move(filter)) {}
+  CacheWatchStream(WatchCache& cache, std::shared_ptr<Watcher> watcher, ObjectFilter filter,
+                   bool with_managed_fields)
+      : cache_(cache), watcher_(std::move(watcher)), filter_(std::move(filter)),
+        with_managed_fields_(with_managed_fields) {}
   ~CacheWatchStream() override { cache_.stop_watching(watcher_); }
 
   bool next(std::vector<client::WatchEvent>& out, std::chrono::milliseconds timeout) override {
@@ -25,7 +29,7 @@ class CacheWatchStream final : public client::WatchStream {
       ev.type = *type == CacheEvent::Type::kAdded      ? client::WatchEvent::Type::kAdded
                 : *type == CacheEvent::Type::kModified ? client::WatchEvent::Type::kModified
                                                        : client::WatchEvent::Type::kDeleted;
-      ev.object = parse_object(e.object);
+      ev.object = parse_object(e.object, with_managed_fields_);
       ev.resource_version = e.revision;
       out.push_back(std::move(ev));
     }
@@ -49,6 +53,7 @@ class CacheWatchStream final : public client::WatchStream {
   WatchCache& cache_;
   std::shared_ptr<Watcher> watcher_;
   ObjectFilter filter_;
+  bool with_managed_fields_;
   std::vector<CacheEvent> events_;
   bool closed_ = false;
 };
@@ -75,7 +80,7 @@ class InProcessClient final : public client::Client {
     client::ObjectList out;
     out.resource_version = listed.revision;
     out.items.reserve(listed.items.size());
-    for (const auto& ref : listed.items) out.items.push_back(parse_object(ref));
+    for (const auto& ref : listed.items) out.items.push_back(parse_object(ref, !opts.without_managed_fields));
     return out;
   }
 
@@ -87,7 +92,8 @@ class InProcessClient final : public client::Client {
     SKIFF_ASSIGN_OR_RETURN(auto watcher, registry_.cache().watch(resource_prefix(r, ns), resource_version,
                                                                  resource_version == 0, &start));
     return std::unique_ptr<client::WatchStream>(
-        std::make_unique<CacheWatchStream>(registry_.cache(), std::move(watcher), std::move(filter)));
+        std::make_unique<CacheWatchStream>(registry_.cache(), std::move(watcher), std::move(filter),
+                                           !opts.without_managed_fields));
   }
 
   Result<Json> create(const api::ResourceInfo& r, const std::string& ns, Json obj,

@@ -428,9 +428,8 @@ Result<Json> Registry::update_with(const api::ResourceInfo& info, const std::str
     current["metadata"]["resourceVersion"] = std::to_string(mod_revision);
     set_served_version(info, current);
     SKIFF_ASSIGN_OR_RETURN(Json updated, transform(current));
-    SKIFF_ASSIGN_OR_RETURN(auto written,
-                           store_update(info, key, std::move(updated), std::move(current), mod_revision, subresource, opts,
-                                        ownership_decided));
+    SKIFF_ASSIGN_OR_RETURN(auto written, store_update(info, key, std::move(updated), std::move(current), mod_revision,
+                                                      subresource, opts, ownership_decided));
     if (written) return std::move(*written);  // else the object changed underneath: read it again
   }
   return conflict(info, name);

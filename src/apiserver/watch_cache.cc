@@ -42,11 +42,21 @@ const std::string* CachedObject::field(std::string_view name) const {
   return nullptr;
 }
 
-std::shared_ptr<const Json> CachedObject::parsed() const {
+std::shared_ptr<const Json> CachedObject::parsed(bool with_managed_fields) const {
   std::lock_guard lk(parsed_mu_);
-  if (auto held = parsed_.lock()) return held;
-  auto fresh = std::make_shared<const Json>(parse_own_json(bytes));
-  parsed_ = fresh;
+  std::optional<std::string> trimmed;
+  if (!with_managed_fields) {
+    if (auto held = parsed_without_managed_fields_.lock()) return held;
+    trimmed = api::without_managed_fields(bytes);
+  }
+  if (!trimmed) {  // the whole object (or one without managedFields to drop)
+    if (auto held = parsed_.lock()) return held;
+    auto fresh = std::make_shared<const Json>(parse_own_json(bytes));
+    parsed_ = fresh;
+    return fresh;
+  }
+  auto fresh = std::make_shared<const Json>(parse_own_json(*trimmed));
+  parsed_without_managed_fields_ = fresh;
   return fresh;
 }
 

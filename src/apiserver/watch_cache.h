@@ -33,12 +33,14 @@ struct CachedObject {
 
   // The object parsed, shared by every in-process consumer while any of them holds it: each
   // watch event is parsed once rather than once per watcher, and no parsed copy outlives its
-  // users (keeping one per cached object would multiply the cache's memory).
-  std::shared_ptr<const Json> parsed() const;
+  // users (keeping one per cached object would multiply the cache's memory). Informers take
+  // it without metadata.managedFields, parsed from the text without them (no copy to trim).
+  std::shared_ptr<const Json> parsed(bool with_managed_fields = true) const;
 
  private:
   mutable std::mutex parsed_mu_;
   mutable std::weak_ptr<const Json> parsed_;
+  mutable std::weak_ptr<const Json> parsed_without_managed_fields_;
 };
 using ObjectRef = std::shared_ptr<const CachedObject>;
 

@@ -25,6 +25,10 @@ std::string object_key(std::string_view ns, std::string_view name) {
   return key;
 }
 
+void drop_managed_fields(Json& obj) {
+  if (auto meta = obj.find("metadata"); meta != obj.end() && meta->is_object()) meta->erase("managedFields");
+}
+
 std::string object_key(const Json& obj) {
   const Json& meta = obj.at("metadata");
   auto field = [&](const char* name) -> std::string_view {

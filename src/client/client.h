@@ -22,6 +22,8 @@ using ObjectPtr = std::shared_ptr<const Json>;
 struct ListOptions {
   std::string label_selector;
   std::string field_selector;
+  // The objects come without metadata.managedFields, which informers do not keep.
+  bool without_managed_fields = false;
 };
 
 struct ObjectList {
@@ -101,5 +103,7 @@ std::string object_key(const Json& obj);
 std::string object_key(std::string_view ns, std::string_view name);
 // Splits a key made by object_key.
 std::pair<std::string, std::string> split_key(std::string_view key);
+// Removes metadata.managedFields (ListOptions::without_managed_fields).
+void drop_managed_fields(Json& obj);
 
 }  // namespace skiff::client

@@ -27,7 +27,6 @@ Informer::~Informer() { stop(); }
 
 void Informer::add_handler(EventHandler handler) { handlers_.push_back(std::move(handler)); }
 void Informer::add_index(const std::string& name, IndexFunc fn) { index_funcs_[name] = std::move(fn); }
-void Informer::set_transform(std::function<void(Json&)> transform) { transform_ = std::move(transform); }
 void Informer::set_resync_period(std::chrono::milliseconds period) { resync_period_ = period; }
 
 void Informer::start() {
@@ -154,14 +153,7 @@ bool Informer::list_and_replace() {
     return false;
   }
   std::unordered_map<std::string, ObjectPtr> fresh;
-  for (auto& item : listed->items) {
-    if (transform_) {
-      Json copy = *item;
-      transform_(copy);
-      item = std::make_shared<const Json>(std::move(copy));
-    }
-    fresh.emplace(object_key(*item), item);
-  }
+  for (auto& item : listed->items) fresh.emplace(object_key(*item), item);
   std::vector<ObjectPtr> gone;
   {
     std::shared_lock lk(mu_);
@@ -206,14 +198,8 @@ void Informer::run() {
         bool open = (*stream)->next(events, std::chrono::milliseconds(200));
         for (auto& e : events) {
           if (e.type != WatchEvent::Type::kBookmark && e.object) {
-            ObjectPtr obj = e.object;
-            if (transform_) {
-              Json copy = *obj;
-              transform_(copy);
-              obj = std::make_shared<const Json>(std::move(copy));
-            }
-            if (e.type == WatchEvent::Type::kDeleted) erase(obj);
-            else upsert(std::move(obj));
+            if (e.type == WatchEvent::Type::kDeleted) erase(e.object);
+            else upsert(std::move(e.object));
           }
           if (e.resource_version > 0) resource_version_ = e.resource_version;
         }
@@ -238,13 +224,7 @@ Informer& InformerFactory::informer(const api::ResourceInfo& resource, const std
   std::lock_guard lk(mu_);
   std::string key = resource.gvk.group + "/" + resource.gvk.version + "/" + resource.resource + "/" + ns;
   auto& slot = informers_[key];
-  if (!slot) {
-    slot = std::make_unique<Informer>(client_, resource, ns);
-    slot->set_transform([](Json& obj) {
-      auto meta = obj.find("metadata");
-      if (meta != obj.end() && meta->is_object()) meta->erase("managedFields");
-    });
-  }
+  if (!slot) slot = std::make_unique<Informer>(client_, resource, ns, ListOptions{.without_managed_fields = true});
   return *slot;
 }
 

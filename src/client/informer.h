@@ -39,8 +39,6 @@ class Informer {
   // event at a time, in order: they should only enqueue work.
   void add_handler(EventHandler handler);
   void add_index(const std::string& name, IndexFunc fn);
-  // Applied to each object before it is cached (e.g. dropping managedFields).
-  void set_transform(std::function<void(Json&)> transform);
   // Every period, on_update(obj, obj) for every cached object (0: never).
   void set_resync_period(std::chrono::milliseconds period);
 
@@ -78,7 +76,6 @@ class Informer {
   ListOptions options_;
   std::vector<EventHandler> handlers_;
   std::map<std::string, IndexFunc> index_funcs_;
-  std::function<void(Json&)> transform_;
   std::chrono::milliseconds resync_period_{0};
 
   mutable std::shared_mutex mu_;

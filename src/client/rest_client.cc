@@ -183,8 +183,9 @@ struct Reply {
 
 class RestWatchStream final : public WatchStream {
  public:
-  RestWatchStream(std::unique_ptr<Connection> conn, std::unique_ptr<http::response_parser<http::buffer_body>> parser)
-      : conn_(std::move(conn)), parser_(std::move(parser)) {
+  RestWatchStream(std::unique_ptr<Connection> conn, std::unique_ptr<http::response_parser<http::buffer_body>> parser,
+                  bool without_managed_fields)
+      : conn_(std::move(conn)), parser_(std::move(parser)), without_managed_fields_(without_managed_fields) {
     reader_ = std::thread([this] { read_loop(); });
   }
   ~RestWatchStream() override {
@@ -257,7 +258,10 @@ class RestWatchStream final : public WatchStream {
     else if (type == "DELETED") e.type = WatchEvent::Type::kDeleted;
     else if (type == "BOOKMARK") e.type = WatchEvent::Type::kBookmark;
     else return true;
-    if (e.type != WatchEvent::Type::kBookmark) e.object = std::make_shared<const Json>(std::move(object));
+    if (e.type != WatchEvent::Type::kBookmark) {
+      if (without_managed_fields_) drop_managed_fields(object);
+      e.object = std::make_shared<const Json>(std::move(object));
+    }
     {
       std::lock_guard lk(mu_);
       events_.push_back(std::move(e));
@@ -278,6 +282,7 @@ class RestWatchStream final : public WatchStream {
 
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<http::response_parser<http::buffer_body>> parser_;
+  const bool without_managed_fields_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<WatchEvent> events_;
@@ -315,6 +320,7 @@ class RestClient final : public Client {
           // Lists leave the kind off their items; callers expect whole objects.
           if (!item.contains("apiVersion")) item["apiVersion"] = api_version(r);
           if (!item.contains("kind")) item["kind"] = r.gvk.kind;
+          if (opts.without_managed_fields) drop_managed_fields(item);
           out.items.push_back(std::make_shared<const Json>(std::move(item)));
         }
       }
@@ -352,7 +358,7 @@ class RestClient final : public Client {
       auto parsed = parse_json(body);
       return error_from_status(status, parsed.ok() ? *parsed : Json(), body);
     }
-    return std::unique_ptr<WatchStream>(std::make_unique<RestWatchStream>(std::move(conn), std::move(parser)));
+    return std::unique_ptr<WatchStream>(std::make_unique<RestWatchStream>(std::move(conn), std::move(parser), opts.without_managed_fields));
   }
 
   Result<Json> create(const api::ResourceInfo& r, const std::string& ns, Json obj, const WriteOptions& opts) override {

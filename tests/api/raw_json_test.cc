@@ -58,6 +58,37 @@ TEST(RawJson, SetsResourceVersionWhereSortedKeysPutIt) {
   }
 }
 
+// What parsing, erasing metadata.managedFields and serializing again gives.
+std::string reference_without_managed_fields(const std::string& doc) {
+  Json j = Json::parse(doc);
+  j["metadata"].erase("managedFields");
+  return dump_json(j);
+}
+
+TEST(RawJson, DropsManagedFieldsWhereverTheyStand) {
+  for (std::string doc : {R"({"kind":"Pod","metadata":{"labels":{"a":"b"},"managedFields":[{"m":1}],"name":"a"}})",
+                          R"({"metadata":{"managedFields":[{"manager":"m"}],"name":"a"},"spec":{}})",
+                          R"({"metadata":{"name":"a","managedFields":[]}})",
+                          R"({"metadata":{"managedFields":[{"fieldsV1":{"f:x":{}}}]}})",
+                          R"({"metadata":{"annotations":{"managedFields":"kept"},"managedFields":[],"uid":"u"}})"}) {
+    auto out = without_managed_fields(doc);
+    ASSERT_TRUE(out) << doc;
+    EXPECT_EQ(dump_json(Json::parse(*out)), reference_without_managed_fields(doc)) << doc << " -> " << *out;
+  }
+  // Spacing around the member goes with it or stays, never leaving a stray comma.
+  auto spaced = without_managed_fields(R"({ "metadata" : { "managedFields" : [ ] , "name" : "a" } })");
+  ASSERT_TRUE(spaced);
+  EXPECT_EQ(Json::parse(*spaced), Json::parse(R"({"metadata":{"name":"a"}})"));
+}
+
+TEST(RawJson, NothingToDropOrNoMetadataIsLeftToTheCaller) {
+  EXPECT_FALSE(without_managed_fields(R"({"metadata":{"name":"a"}})"));
+  EXPECT_FALSE(without_managed_fields(R"({"kind":"Pod","managedFields":[]})"));
+  EXPECT_FALSE(without_managed_fields(R"({"metadata":null})"));
+  EXPECT_FALSE(without_managed_fields(R"({"metadata":{"managedFields":[],"name":}})")) << "malformed after it";
+  EXPECT_FALSE(without_managed_fields("[]"));
+}
+
 TEST(RawJson, NoMetadataObjectIsLeftToTheCaller) {
   EXPECT_FALSE(with_resource_version(R"({"kind":"Pod"})", "1"));
   EXPECT_FALSE(with_resource_version(R"({"metadata":null})", "1"));

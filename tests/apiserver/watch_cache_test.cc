@@ -112,6 +112,29 @@ TEST(WatchCache, CachedObjectMatchesTheParsedObject) {
   EXPECT_EQ(ref->field("spec.schedulerName"), nullptr);
 }
 
+TEST(WatchCache, ParsesWithOrWithoutManagedFieldsSharedWhileHeld) {
+  auto store = storage::new_memory_store();
+  WatchCache cache(*store);
+  ASSERT_TRUE(cache.start().ok());
+  ASSERT_TRUE(store
+                  ->create("/registry/core/configmaps/ns/a",
+                           R"({"kind":"ConfigMap","metadata":{"managedFields":[{"manager":"m"}],"name":"a"}})")
+                  .ok());
+  ASSERT_TRUE(store->create("/registry/core/configmaps/ns/b", obj("b")).ok());
+  cache.wait_for_revision(store->current_revision());
+  auto a = cache.get("/registry/core/configmaps/ns/a");
+  auto whole = a->parsed();
+  auto trimmed = a->parsed(false);
+  EXPECT_EQ((*whole)["metadata"]["managedFields"][0]["manager"], "m");
+  EXPECT_FALSE((*trimmed)["metadata"].contains("managedFields"));
+  EXPECT_EQ((*trimmed)["metadata"]["name"], "a");
+  EXPECT_EQ((*trimmed)["metadata"]["resourceVersion"], std::to_string(a->resource_version));
+  EXPECT_EQ(a->parsed(false), trimmed) << "shared while held";
+  EXPECT_EQ(a->parsed(), whole);
+  auto b = cache.get("/registry/core/configmaps/ns/b");
+  EXPECT_EQ(b->parsed(false), b->parsed()) << "nothing to drop: the same parse";
+}
+
 TEST(WatchCache, ObjectsWithoutMetadataAreCachedAsStored) {
   ObjectRef ref = WatchCache::make_object("/registry/x/k", R"({"kind":"X","type":"t"})", 3);
   EXPECT_EQ(Json::parse(ref->bytes)["metadata"]["resourceVersion"], "3");

@@ -35,6 +35,8 @@ TEST(Informer, ListsThenFollowsAddsUpdatesAndDeletes) {
 
   cluster.create("", "v1", "configmaps", config_map("after"));
   ASSERT_TRUE(eventually([&] { return inf.get("default/after") != nullptr; }));
+  EXPECT_EQ(inf.get("default/after")->at("metadata").count("managedFields"), 0u) << "watched objects too";
+  EXPECT_EQ(inf.get("default/after")->at("metadata").at("name"), "after");
   const auto& cms = cluster.client().resource("", "v1", "configmaps");
   ASSERT_TRUE(cluster.client().patch(cms, "default", "after", PatchType::kMerge, R"({"data":{"k":"w"}})").ok());
   ASSERT_TRUE(eventually([&] { return inf.get("default/after")->at("data").at("k") == "w"; }));

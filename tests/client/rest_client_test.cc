@@ -176,6 +176,11 @@ TEST_F(RestClientTest, ListFollowsContinueTokensAndFillsKinds) {
   EXPECT_GT(listed->resource_version, 0);
   EXPECT_EQ((*listed->items[0])["kind"], "ConfigMap");
   EXPECT_EQ((*listed->items[0])["apiVersion"], "v1");
+  EXPECT_TRUE((*listed->items[0])["metadata"].contains("managedFields"));
+  auto trimmed = client_->list(configmaps(), ns_, ListOptions{.without_managed_fields = true});
+  ASSERT_TRUE(trimmed.ok());
+  ASSERT_EQ(trimmed->items.size(), 7u);
+  EXPECT_FALSE((*trimmed->items[0])["metadata"].contains("managedFields"));
 
   ASSERT_TRUE(client_->patch(configmaps(), ns_, "item-2", PatchType::kMerge, R"({"metadata":{"labels":{"pick":"me"}}})")
                   .ok());
@@ -192,6 +197,9 @@ TEST_F(RestClientTest, WatchStreamsAddedModifiedDeleted) {
   ASSERT_TRUE(listed.ok());
   auto stream = client_->watch(configmaps(), ns_, {}, listed->resource_version);
   ASSERT_TRUE(stream.ok()) << stream.error().message;
+  ListOptions without_managed_fields{.without_managed_fields = true};
+  auto trimmed = client_->watch(configmaps(), ns_, without_managed_fields, listed->resource_version);
+  ASSERT_TRUE(trimmed.ok()) << trimmed.error().message;
   ASSERT_TRUE(client_->create(configmaps(), ns_, configmap("w")).ok());
   ASSERT_TRUE(client_->patch(configmaps(), ns_, "w", PatchType::kMerge, R"({"data":{"k":"2"}})").ok());
   ASSERT_TRUE(client_->remove(configmaps(), ns_, "w").ok());
@@ -210,6 +218,16 @@ TEST_F(RestClientTest, WatchStreamsAddedModifiedDeleted) {
   EXPECT_EQ((*events[1].object)["data"]["k"], "2");
   EXPECT_EQ(events[2].type, WatchEvent::Type::kDeleted);
   EXPECT_GT(events[1].resource_version, events[0].resource_version);
+  EXPECT_TRUE((*events[0].object)["metadata"].contains("managedFields"));
+
+  std::vector<WatchEvent> trimmed_events;
+  while (std::chrono::steady_clock::now() < deadline && trimmed_events.empty()) {
+    ASSERT_TRUE((*trimmed)->next(trimmed_events, 100ms));
+    std::erase_if(trimmed_events, [](const WatchEvent& e) { return e.type == WatchEvent::Type::kBookmark; });
+  }
+  ASSERT_FALSE(trimmed_events.empty());
+  EXPECT_EQ((*trimmed_events[0].object)["metadata"]["name"], "w");
+  EXPECT_FALSE((*trimmed_events[0].object)["metadata"].contains("managedFields"));
 }
 
 TEST_F(RestClientTest, WatchFromZeroStartsWithCurrentObjects) {
