@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "controllers/claim.h"
 #include "controllers/ownership.h"
 
 namespace skiff::controllers::revisions {
@@ -84,19 +85,31 @@ int64_t revision_number(const Json& revision) {
   return it != revision.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
 }
 
-std::vector<client::ObjectPtr> owned_revisions(const client::Informer& informer, const Json& owner) {
-  std::vector<client::ObjectPtr> out;
-  const std::string uid = uid_of(owner);
-  for (auto& rev : informer.by_index(kControllerIndex, uid))
-    if (owned_by(*rev, uid)) out.push_back(rev);
-  std::sort(out.begin(), out.end(), [](const client::ObjectPtr& a, const client::ObjectPtr& b) {
+namespace {
+
+std::vector<client::ObjectPtr> oldest_first(std::vector<client::ObjectPtr> revisions) {
+  std::sort(revisions.begin(), revisions.end(), [](const client::ObjectPtr& a, const client::ObjectPtr& b) {
     int64_t ra = revision_number(*a), rb = revision_number(*b);
     if (ra != rb) return ra < rb;
     std::string ca = creation_of(*a), cb = creation_of(*b);
     if (ca != cb) return ca < cb;
     return name_of(*a) < name_of(*b);
   });
-  return out;
+  return revisions;
+}
+
+}  // namespace
+
+std::vector<client::ObjectPtr> owned_revisions(const client::Informer& informer, const Json& owner) {
+  return oldest_first(informer.by_index(kControllerIndex, uid_of(owner)));
+}
+
+std::vector<client::ObjectPtr> claim_revisions(client::Client& client, const client::Informer& informer,
+                                               const Json& owner, const api::ResourceInfo& owner_resource,
+                                               const api::LabelSelector& selector) {
+  return oldest_first(claim(client, {owner, owner_resource, informer.resource(), selector, {}},
+                            informer.by_index(kControllerIndex, uid_of(owner)),
+                            informer.by_index(kOrphanIndex, namespace_of(owner))));
 }
 
 Result<Json> current_revision(client::Client& client, const Json& owner, const std::vector<client::ObjectPtr>& history,

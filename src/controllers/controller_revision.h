@@ -16,6 +16,10 @@
 #include "util/json.h"
 #include "util/result.h"
 
+namespace skiff::api {
+class LabelSelector;
+}
+
 namespace skiff::controllers::revisions {
 
 // Label carrying a revision's hash on StatefulSet revisions (history.ControllerRevisionHashLabel).
@@ -39,6 +43,12 @@ int64_t revision_number(const Json& revision);
 // The ControllerRevisions in informer controlled by owner, oldest first (by revision number,
 // then creation time, then name). The informer carries kControllerIndex (ownership.h).
 std::vector<client::ObjectPtr> owned_revisions(const client::Informer& informer, const Json& owner);
+// The same after claiming (claim.h) the revisions owner's selector matches: orphans are adopted,
+// so a workload recreated after --cascade=orphan keeps its history and its pods their revision.
+// The informer also carries kOrphanIndex.
+std::vector<client::ObjectPtr> claim_revisions(client::Client& client, const client::Informer& informer,
+                                               const Json& owner, const api::ResourceInfo& owner_resource,
+                                               const api::LabelSelector& selector);
 
 // What a new revision of owner looks like for a given collision count.
 struct Snapshot {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "api/labels.h"
+#include "controllers/claim.h"
 #include "controllers/controller_revision.h"
 #include "controllers/daemonset_placement.h"
 #include "util/log.h"
@@ -65,9 +67,12 @@ DaemonSetController::DaemonSetController(ControllerContext& ctx)
       recorder_(ctx.client, "daemonset-controller"),
       queue_("daemonset") {
   pods_.add_index(kControllerIndex, controller_uid_index);
+  pods_.add_index(kOrphanIndex, orphan_namespace_index);
   revisions_.add_index(kControllerIndex, controller_uid_index);
+  revisions_.add_index(kOrphanIndex, orphan_namespace_index);
   daemonsets_.add_handler(enqueue_self_handler(queue_, expectations_));
   pods_.add_handler(enqueue_owner_handler(queue_, expectations_, owner_key));
+  pods_.add_handler(enqueue_adopters_handler(queue_, daemonsets_));
   nodes_.add_handler({
       .on_add = [this](const client::ObjectPtr&) { enqueue_all(); },
       .on_update =
@@ -93,14 +98,12 @@ void DaemonSetController::enqueue_all() {
   for (const auto& ds : daemonsets_.list()) queue_.add(client::object_key(*ds));
 }
 
-void DaemonSetController::collect_pods(Round& round) const {
+void DaemonSetController::collect_pods(Round& round, const std::vector<client::ObjectPtr>& held) const {
   round.pods_by_node.clear();
   round.orphaned.clear();
   std::set<std::string> node_names;
   for (const auto& n : round.nodes) node_names.insert(name_of(*n));
-  const std::string uid = uid_of(round.ds);
-  for (const auto& pod : pods_.by_index(kControllerIndex, uid)) {
-    if (!owned_by(*pod, uid)) continue;
+  for (const auto& pod : held) {
     std::string node = target_node(*pod);
     if (!node_names.count(node))
       round.orphaned.push_back(*pod);
@@ -119,7 +122,9 @@ client::ReconcileResult DaemonSetController::reconcile(const std::string& key) {
   const Json& ds = *cached;
   if (being_deleted(ds)) return {};
 
-  auto history = revisions::owned_revisions(revisions_, ds);
+  auto selector = api::LabelSelector::from_json(find_path(ds, "spec.selector") ? ds["spec"]["selector"] : Json());
+  if (!selector.ok()) return {};  // validation keeps these out
+  auto history = revisions::claim_revisions(ctx_.client, revisions_, ds, daemonsets_.resource(), *selector);
   int64_t collision_count = int_at(ds, "status.collisionCount", 0);
   auto current = revisions::current_revision(
       ctx_.client, ds, history,
@@ -150,7 +155,12 @@ client::ReconcileResult DaemonSetController::reconcile(const std::string& key) {
   round.hash = label_of(*current, revisions::kPodRevisionLabel);
   if (round.hash.empty()) round.hash = name_of(*current).substr(std::min(name_of(ds).size() + 1, name_of(*current).size()));
   round.nodes = nodes_.list();
-  collect_pods(round);
+  // The pods held when the round began (the status below reports them too; what the round
+  // changes comes back through the informer).
+  const std::vector<client::ObjectPtr> held =
+      claim(ctx_.client, {ds, daemonsets_.resource(), pods_.resource(), *selector, {}},
+            pods_.by_index(kControllerIndex, uid_of(ds)), pods_.by_index(kOrphanIndex, namespace_of(ds)));
+  collect_pods(round, held);
 
   Status synced = ok_status();
   if (expectations_.satisfied(key)) {
@@ -173,7 +183,7 @@ client::ReconcileResult DaemonSetController::reconcile(const std::string& key) {
   if (!truncated.ok()) log::warn("daemonset-controller", key + ": history: " + truncated.error().message);
 
   Round observed = round;
-  collect_pods(observed);
+  collect_pods(observed, held);
   Json status = status_for(observed);
   if (collision_count > 0 || find_path(ds, "status.collisionCount")) status["collisionCount"] = collision_count;
   auto written = write_status(ds, status);

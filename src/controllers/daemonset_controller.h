@@ -38,7 +38,7 @@ class DaemonSetController final : public Controller {
   };
 
   client::ReconcileResult reconcile(const std::string& key);
-  void collect_pods(Round& round) const;
+  void collect_pods(Round& round, const std::vector<client::ObjectPtr>& held) const;
   Status manage(Round& round);
   Status rolling_update(Round& round);
   Status sync_nodes(Round& round, const std::vector<std::string>& pods_to_delete,

@@ -7,6 +7,7 @@
 #include "api/labels.h"
 #include "api/semantic_equal.h"
 #include "client/work_queue.h"
+#include "controllers/claim.h"
 #include "controllers/controller.h"
 #include "controllers/ownership.h"
 
@@ -88,12 +89,14 @@ class DeploymentController final : public Controller {
         queue_("deployment"),
         events_(ctx.client, kComponent) {
     sets_.add_index(kControllerIndex, controller_uid_index);
+    sets_.add_index(kOrphanIndex, orphan_namespace_index);
     pods_.add_index(kControllerIndex, controller_uid_index);
     auto enqueue = [this](const client::ObjectPtr& d) { queue_.add(client::object_key(*d)); };
     deployments_.add_handler({enqueue, [enqueue](const client::ObjectPtr&, const client::ObjectPtr& d) { enqueue(d); },
                               enqueue});
     auto owner = [this](const client::ObjectPtr& rs) { enqueue_owner(*rs); };
     sets_.add_handler({owner, [owner](const client::ObjectPtr&, const client::ObjectPtr& rs) { owner(rs); }, owner});
+    sets_.add_handler(enqueue_adopters_handler(queue_, deployments_));
     // Recreate waits for old pods to be gone, and a rolling update's surge counts them until they go.
     auto pod_gone = [this](const client::ObjectPtr& pod) {
       const Json* ref = controller_of(*pod);
@@ -154,7 +157,9 @@ class DeploymentController final : public Controller {
     auto selector = api::LabelSelector::from_json(d["spec"].value("selector", Json()));
     if (!selector.ok() || selector->empty()) return {};
 
-    std::vector<client::ObjectPtr> owned = sets_.by_index(kControllerIndex, uid_of(d));
+    std::vector<client::ObjectPtr> owned =
+        claim(ctx_.client, {d, d_resource(), rs_resource(), *selector, {}}, sets_.by_index(kControllerIndex, uid_of(d)),
+              sets_.by_index(kOrphanIndex, namespace_of(d)));
     std::sort(owned.begin(), owned.end(), [](const auto& a, const auto& b) {
       auto ca = get_string((*a)["metadata"], "creationTimestamp"), cb = get_string((*b)["metadata"], "creationTimestamp");
       return ca != cb ? ca < cb : name_of(*a) < name_of(*b);

@@ -2,10 +2,10 @@
 // orphans and releasing pods that no longer match, and reports counts in status.
 #include <algorithm>
 #include <atomic>
-#include <optional>
 
 #include "api/labels.h"
 #include "client/work_queue.h"
+#include "controllers/claim.h"
 #include "controllers/controller.h"
 #include "controllers/ownership.h"
 #include "controllers/pod_ranking.h"
@@ -36,6 +36,7 @@ class ReplicaSetController final : public Controller {
     pods_.add_handler({[this](const client::ObjectPtr& pod) { pod_added(*pod); },
                        [this](const client::ObjectPtr& old, const client::ObjectPtr& pod) { pod_updated(*old, *pod); },
                        [this](const client::ObjectPtr& pod) { pod_deleted(*pod); }});
+    pods_.add_handler(enqueue_adopters_handler(queue_, sets_));
   }
 
   void run() override {
@@ -56,23 +57,12 @@ class ReplicaSetController final : public Controller {
     return client::object_key(namespace_of(pod), ref->value("name", ""));
   }
 
-  // Orphans (no controller) go to every set whose selector matches them, for adoption.
-  void enqueue_matching_sets(const Json& pod) {
-    const Json labels = pod["metadata"].value("labels", Json::object());
-    for (const auto& rs : sets_.list_namespace(namespace_of(pod))) {
-      auto sel = api::LabelSelector::from_json((*rs)["spec"].value("selector", Json()));
-      if (sel.ok() && !sel->empty() && sel->matches(labels)) enqueue(*rs);
-    }
-  }
-
   void pod_added(const Json& pod) {
     if (being_deleted(pod)) return pod_deleted(pod);
     std::string key = owner_key(pod);
     if (!key.empty()) {
       expectations_.observed_add(key);
       queue_.add(key);
-    } else if (!controller_of(pod)) {
-      enqueue_matching_sets(pod);
     }
   }
 
@@ -82,7 +72,6 @@ class ReplicaSetController final : public Controller {
     std::string old_key = owner_key(old);
     if (!old_key.empty() && old_key != key) queue_.add(old_key);
     if (!key.empty()) queue_.add(key);
-    else if (!controller_of(pod)) enqueue_matching_sets(pod);
   }
 
   void pod_deleted(const Json& pod) {
@@ -102,22 +91,10 @@ class ReplicaSetController final : public Controller {
     auto selector = api::LabelSelector::from_json(set["spec"].value("selector", Json()));
     if (!selector.ok()) return {};  // validation keeps these out; nothing sane to do
 
-    // Pods we control plus orphans we can adopt; pods we control that no longer match are released.
-    std::vector<client::ObjectPtr> owned;
-    const std::string uid = uid_of(set);
     const bool set_deleting = being_deleted(set);
-    for (const auto& pod : pods_.by_index(kControllerIndex, uid)) {
-      if (selector->matches((*pod)["metadata"].value("labels", Json::object()))) owned.push_back(pod);
-      else release(*pod, uid);
-    }
-    if (!set_deleting && !selector->empty()) {
-      std::optional<bool> may_adopt;  // asked of the server once, at the first orphan
-      for (const auto& pod : pods_.by_index(kOrphanIndex, namespace_of(set))) {
-        if (being_deleted(*pod) || !selector->matches((*pod)["metadata"].value("labels", Json::object()))) continue;
-        if (!may_adopt) may_adopt = still_live(set);
-        if (*may_adopt && adopt(*pod, set)) owned.push_back(pod);
-      }
-    }
+    const std::vector<client::ObjectPtr> owned =
+        claim(ctx_.client, {set, ctx_.client.resource("apps", "v1", "replicasets"), pods_.resource(), *selector, {}},
+              pods_.by_index(kControllerIndex, uid_of(set)), pods_.by_index(kOrphanIndex, namespace_of(set)));
     std::vector<client::ObjectPtr> active;
     for (const auto& p : owned)
       if (pod_active(*p)) active.push_back(p);
@@ -134,33 +111,6 @@ class ReplicaSetController final : public Controller {
     }
     if (!update_status(set, owned, active, result)) result.requeue = true;
     return result;
-  }
-
-  // Whether the set, as the server has it now, is this one and not being deleted. The cache may
-  // not show its deletion yet: adopting then would hand pods the orphaning just freed to an
-  // owner about to vanish, and the garbage collector would take them (as Kubernetes rechecks).
-  bool still_live(const Json& set) {
-    auto live = ctx_.client.get(ctx_.client.resource("apps", "v1", "replicasets"), namespace_of(set), name_of(set));
-    return live.ok() && uid_of(*live) == uid_of(set) && !being_deleted(*live);
-  }
-
-  bool adopt(const Json& pod, const Json& set) {
-    Json refs = pod["metadata"].value("ownerReferences", Json::array());
-    Json ref = controller_ref(set);
-    refs.push_back(ref);
-    Json patch = {{"metadata", {{"ownerReferences", refs}, {"uid", uid_of(pod)}}}};
-    auto r = ctx_.client.patch(ctx_.client.resource("", "v1", "pods"), namespace_of(pod), name_of(pod),
-                               client::PatchType::kMerge, patch.dump());
-    return r.ok();
-  }
-
-  void release(const Json& pod, const std::string& uid) {
-    Json refs = Json::array();
-    for (const auto& ref : pod["metadata"].value("ownerReferences", Json::array()))
-      if (ref.value("uid", "") != uid) refs.push_back(ref);
-    Json patch = {{"metadata", {{"ownerReferences", refs}, {"uid", uid_of(pod)}}}};
-    (void)ctx_.client.patch(ctx_.client.resource("", "v1", "pods"), namespace_of(pod), name_of(pod),
-                            client::PatchType::kMerge, patch.dump());
   }
 
   // Creates in doubling batches (1, 2, 4, ...) so a failing template fails fast, as Kubernetes does.

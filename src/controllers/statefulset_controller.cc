@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "api/labels.h"
+#include "controllers/claim.h"
 #include "controllers/controller_revision.h"
 #include "controllers/statefulset_pods.h"
 #include "util/log.h"
@@ -52,9 +54,12 @@ StatefulSetController::StatefulSetController(ControllerContext& ctx)
       recorder_(ctx.client, "statefulset-controller"),
       queue_("statefulset") {
   pods_.add_index(kControllerIndex, controller_uid_index);
+  pods_.add_index(kOrphanIndex, orphan_namespace_index);
   revisions_.add_index(kControllerIndex, controller_uid_index);
+  revisions_.add_index(kOrphanIndex, orphan_namespace_index);
   sets_.add_handler(enqueue_self_handler(queue_, expectations_));
   pods_.add_handler(enqueue_owner_handler(queue_, expectations_, owner_key));
+  pods_.add_handler(enqueue_adopters_handler(queue_, sets_));
 }
 
 StatefulSetController::~StatefulSetController() { stop(); }
@@ -79,7 +84,9 @@ client::ReconcileResult StatefulSetController::reconcile(const std::string& key)
 
   // Revisions: the update revision is the current template's; the current one is what
   // status.currentRevision names (the update revision for a new set).
-  auto history = revisions::owned_revisions(revisions_, set);
+  auto selector = api::LabelSelector::from_json(find_path(set, "spec.selector") ? set["spec"]["selector"] : Json());
+  if (!selector.ok()) return {};  // validation keeps these out
+  auto history = revisions::claim_revisions(ctx_.client, revisions_, set, sets_.resource(), *selector);
   int64_t collision_count = int_at(set, "status.collisionCount", 0);
   auto update_rev = revisions::current_revision(
       ctx_.client, set, history,

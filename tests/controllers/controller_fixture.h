@@ -33,6 +33,29 @@ class ControllerFixture {
     return cluster_.client().resource(g, v, p);
   }
 
+  // Deletes the object with propagationPolicy Orphan (the garbage collector must run) and
+  // waits until it is gone and no object of `dependents` in ns names an owner, in the store and
+  // in the controllers' cache; false if that does not happen within 10 s. (Dependents the
+  // collector had not seen yet when it orphaned the rest lose their reference a little after
+  // the owner is gone; a controller created before its cache shows them orphaned cannot adopt
+  // them, in Kubernetes too.)
+  bool delete_orphaning(std::string_view group, std::string_view plural, const std::string& name,
+                        std::string_view dependents_group, std::string_view dependents_plural,
+                        const std::string& ns = "default") {
+    const auto& r = resource(group, "v1", plural);
+    client::DeleteOptions orphan;
+    orphan.propagation_policy = "Orphan";
+    if (!client().remove(r, ns, name, orphan).ok()) return false;
+    client::Informer& cached = factory_.informer(dependents_group, "v1", dependents_plural);
+    return testing::eventually([&] {
+      for (const auto& d : cluster_.list(dependents_group, "v1", dependents_plural, ns))
+        if (d["metadata"].contains("ownerReferences")) return false;
+      for (const auto& d : cached.list_namespace(ns))
+        if ((*d)["metadata"].contains("ownerReferences")) return false;
+      return !client().get(r, ns, name).ok();
+    });
+  }
+
   // Marks every pending pod in ns Running and Ready, as a node would.
   void run_pods(const std::string& ns = "default") {
     const auto& pods = client().resource("", "v1", "pods");

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "controller_fixture.h"
+#include "controllers/ownership.h"
 
 namespace skiff::controllers {
 namespace {
@@ -276,6 +277,34 @@ TEST(DaemonSetController, FailedPodIsReplaced) {
     return pods.size() == 1 && pods[0]["metadata"]["uid"] != uid;
   }));
   EXPECT_TRUE(eventually([&] { return has_event(f, "FailedDaemonPod", "Found failed daemon pod default/"); }));
+}
+
+// Deleted with --cascade=orphan and created again, a DaemonSet adopts the pods on its nodes
+// instead of starting a second pod beside each.
+TEST(DaemonSetController, RecreatedAfterOrphaningAdoptsItsPods) {
+  ControllerFixture f({"daemonset", "garbagecollector"});
+  f.cluster().create("", "v1", "nodes", node("a"));
+  f.cluster().create("", "v1", "nodes", node("b"));
+  auto uids = [&] {
+    std::set<std::string> out;
+    for (const auto& p : f.cluster().list("", "v1", "pods", "default")) out.insert(p["metadata"]["uid"]);
+    return out;
+  };
+  f.cluster().create("apps", "v1", "daemonsets", daemon_set("ds"));
+  ASSERT_TRUE(eventually([&] { return nodes_with_pods(f) == std::set<std::string>{"a", "b"}; }));
+  const auto before = uids();
+  ASSERT_TRUE(f.delete_orphaning("apps", "daemonsets", "ds", "", "pods"));
+
+  Json created = f.cluster().create("apps", "v1", "daemonsets", daemon_set("ds"));
+  ASSERT_TRUE(eventually([&] {
+    auto pods = f.cluster().list("", "v1", "pods", "default");
+    for (const auto& p : pods)
+      if (!owned_by(p, created["metadata"]["uid"])) return false;
+    return pods.size() == 2;
+  }));
+  ASSERT_TRUE(eventually([&] { return ds_status(f)["desiredNumberScheduled"] == 2; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // time for a duplicate or a rollout to start
+  EXPECT_EQ(uids(), before);
 }
 
 }  // namespace

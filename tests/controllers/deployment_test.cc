@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "controller_fixture.h"
+#include "controllers/ownership.h"
 
 namespace skiff::controllers {
 namespace {
@@ -177,6 +179,39 @@ TEST(DeploymentController, ScalingChangesTheActiveSetAndPauseHoldsRollouts) {
                now["status"].value("availableReplicas", 0) == 5;
       },
       std::chrono::seconds(20)));
+}
+
+// Deleted with --cascade=orphan and created again, a Deployment adopts its old ReplicaSet (the
+// same template hashes to the same name) instead of starting a second one beside it.
+TEST(DeploymentController, RecreatedAfterOrphaningAdoptsItsReplicaSet) {
+  ControllerFixture f({"replicaset", "deployment", "garbagecollector"});
+  FakeNodes nodes(f);
+  auto available = [&](int n) {
+    return eventually([&] {
+      Json d = f.cluster().get("apps", "v1", "deployments", "default", "web");
+      return d.contains("status") && d["status"].value("availableReplicas", 0) == n && synced(d);
+    });
+  };
+  auto pod_uids = [&] {
+    std::set<std::string> uids;
+    for (const auto& p : f.cluster().list("", "v1", "pods", "default", "app=web")) uids.insert(p["metadata"]["uid"]);
+    return uids;
+  };
+  f.cluster().create("apps", "v1", "deployments", deployment("web", 3, "img:1"));
+  ASSERT_TRUE(available(3));
+  const auto before = pod_uids();
+  const std::string set_name = f.cluster().list("apps", "v1", "replicasets", "default")[0]["metadata"]["name"];
+  ASSERT_TRUE(f.delete_orphaning("apps", "deployments", "web", "apps", "replicasets"));
+  ASSERT_EQ(f.cluster().list("apps", "v1", "replicasets", "default").size(), 1u);
+
+  Json created = f.cluster().create("apps", "v1", "deployments", deployment("web", 3, "img:1"));
+  ASSERT_TRUE(eventually([&] {
+    auto sets = f.cluster().list("apps", "v1", "replicasets", "default");
+    return sets.size() == 1 && owned_by(sets[0], created["metadata"]["uid"]);
+  })) << Json(f.cluster().list("apps", "v1", "replicasets", "default")).dump(1);
+  ASSERT_TRUE(available(3));
+  EXPECT_EQ(f.cluster().list("apps", "v1", "replicasets", "default")[0]["metadata"]["name"], set_name);
+  EXPECT_EQ(pod_uids(), before);
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <thread>
 
 #include "controller_fixture.h"
+#include "controllers/ownership.h"
 
 namespace skiff::controllers {
 namespace {
@@ -307,6 +309,36 @@ TEST(StatefulSetController, RetentionPolicyOwnsClaimsBySetAndScaledDownPod) {
     return refs && refs->size() == 1 && (*refs)[0]["uid"] == pod_uid && (*refs)[0]["kind"] == "Pod";
   }));
   EXPECT_TRUE(eventually([&] { return !pod(f, "web-1").has_value(); }));
+}
+
+// Deleted with --cascade=orphan and created again, a StatefulSet adopts its pods (and its
+// revisions, so they are not rolled) instead of failing to create pods whose names are taken.
+TEST(StatefulSetController, RecreatedAfterOrphaningAdoptsItsPods) {
+  ControllerFixture f({"statefulset", "garbagecollector"});
+  auto parallel = [] { return stateful_set("web", 2, {{"podManagementPolicy", "Parallel"}}); };
+  auto uids = [&] {
+    std::map<std::string, std::string> out;
+    for (const auto& p : f.cluster().list("", "v1", "pods", "default")) out[p["metadata"]["name"]] = p["metadata"]["uid"];
+    return out;
+  };
+  f.cluster().create("apps", "v1", "statefulsets", parallel());
+  ASSERT_TRUE(eventually([&] { return pod_names(f) == std::vector<std::string>{"web-0", "web-1"}; }));
+  set_ready(f, "web-0", true);
+  set_ready(f, "web-1", true);
+  const auto before = uids();
+  ASSERT_TRUE(f.delete_orphaning("apps", "statefulsets", "web", "", "pods"));
+
+  Json created = f.cluster().create("apps", "v1", "statefulsets", parallel());
+  ASSERT_TRUE(eventually([&] {
+    auto pods = f.cluster().list("", "v1", "pods", "default");
+    return pods.size() == 2 && owned_by(pods[0], created["metadata"]["uid"]) && owned_by(pods[1], created["metadata"]["uid"]);
+  }));
+  ASSERT_TRUE(eventually([&] { return set_of(f, "web")["status"].value("readyReplicas", 0) == 2; }))
+      << set_of(f, "web").dump(1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // time for a wrong rollout to start
+  EXPECT_EQ(uids(), before);
+  Json set = set_of(f, "web");
+  EXPECT_EQ(set["status"]["currentRevision"], set["status"]["updateRevision"]);
 }
 
 }  // namespace

@@ -365,7 +365,15 @@ TEST_F(Workloads, CascadingDeletionInAllThreeModes) {
   Json left = get_json({"get", "rs", "-n", ns_, "-l", "app=orphan"});
   ASSERT_EQ(left["items"].size(), 1u);
   EXPECT_FALSE(left["items"][0]["metadata"].contains("ownerReferences"));
-  EXPECT_EQ(running_pods("app=orphan").size(), 2u);
+  const auto pods = running_pods("app=orphan");
+  EXPECT_EQ(pods.size(), 2u);
+  // Applied again, the Deployment adopts the ReplicaSet it left behind, and with it the pods.
+  k().ok({"apply", "-f", "-"}, deployment_yaml("orphan", 2));
+  EXPECT_TRUE(eventually_json({"get", "rs", "-n", ns_, "-l", "app=orphan"}, [](const Json& l) {
+    return l["items"].size() == 1 && l["items"][0]["metadata"].contains("ownerReferences");
+  }));
+  k().ok({"rollout", "status", "deploy/orphan", "-n", ns_, "--timeout=30s"});
+  EXPECT_EQ(running_pods("app=orphan"), pods);
 }
 
 TEST_F(Workloads, CronJobCreatesAJobEveryMinute) {
