@@ -20,6 +20,9 @@ class CacheWatchStream final : public client::WatchStream {
   ~CacheWatchStream() override { cache_.stop_watching(watcher_); }
 
   bool next(std::vector<client::WatchEvent>& out, std::chrono::milliseconds timeout) override {
+    // The cache queues an event for its watchers before its revision passes it, so every event
+    // up to this revision is already in the queue drained below.
+    const int64_t progress = cache_.revision();
     events_.clear();
     bool open = watcher_->wait(events_, timeout);
     for (const auto& e : events_) {
@@ -33,13 +36,17 @@ class CacheWatchStream final : public client::WatchStream {
       ev.resource_version = e.revision;
       out.push_back(std::move(ev));
     }
-    // Tell the consumer how far it has seen even when the filter hid everything.
-    if (!events_.empty() && (out.empty() || out.back().resource_version < events_.back().revision)) {
+    // Tell the consumer how far it has seen even when the filter hid everything or its kind was
+    // idle (progress, as etcd's progress notifications): others wait on that (the garbage
+    // collector, before it lets an orphaning owner go).
+    const int64_t seen = std::max(progress, events_.empty() ? int64_t{0} : events_.back().revision);
+    if (seen > reported_ && (out.empty() || out.back().resource_version < seen)) {
       client::WatchEvent mark;
       mark.type = client::WatchEvent::Type::kBookmark;
-      mark.resource_version = events_.back().revision;
+      mark.resource_version = seen;
       out.push_back(std::move(mark));
     }
+    if (!out.empty()) reported_ = std::max(reported_, out.back().resource_version);
     if (!open) closed_ = true;
     return open;
   }
@@ -55,6 +62,7 @@ class CacheWatchStream final : public client::WatchStream {
   ObjectFilter filter_;
   bool with_managed_fields_;
   std::vector<CacheEvent> events_;
+  int64_t reported_ = 0;
   bool closed_ = false;
 };
 

@@ -55,11 +55,15 @@ std::vector<client::ObjectPtr> claim(client::Client& client, const ClaimTarget& 
       continue;
     if (!may_adopt) may_adopt = still_live(client, target);
     if (!*may_adopt) break;
-    Json refs = owner_refs(*obj);
-    refs.push_back(controller_ref(target.controller));
-    if (patch_owner_refs(client, target.resource, *obj, std::move(refs))) held.push_back(obj);
+    if (adopt(client, target.resource, *obj, target.controller)) held.push_back(obj);
   }
   return held;
+}
+
+bool adopt(client::Client& client, const api::ResourceInfo& resource, const Json& obj, const Json& controller) {
+  Json refs = owner_refs(obj);
+  refs.push_back(controller_ref(controller));
+  return patch_owner_refs(client, resource, obj, std::move(refs));
 }
 
 client::EventHandler enqueue_adopters_handler(client::WorkQueue& queue, client::Informer& controllers) {

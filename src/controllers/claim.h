@@ -33,6 +33,10 @@ std::vector<client::ObjectPtr> claim(client::Client& client, const ClaimTarget& 
                                      const std::vector<client::ObjectPtr>& controlled,
                                      const std::vector<client::ObjectPtr>& orphans);
 
+// Adds the controller reference to `obj` (an orphan), with a patch that applies only to the
+// object with its uid. claim() adopts this way; it does not check that the controller is live.
+bool adopt(client::Client& client, const api::ResourceInfo& resource, const Json& obj, const Json& controller);
+
 // An informer handler for the claimed kind: an orphan added or changed enqueues every
 // controller in its namespace (from `controllers`) whose spec.selector matches it.
 client::EventHandler enqueue_adopters_handler(client::WorkQueue& queue, client::Informer& controllers);

@@ -107,9 +107,19 @@ std::vector<client::ObjectPtr> owned_revisions(const client::Informer& informer,
 std::vector<client::ObjectPtr> claim_revisions(client::Client& client, const client::Informer& informer,
                                                const Json& owner, const api::ResourceInfo& owner_resource,
                                                const api::LabelSelector& selector) {
-  return oldest_first(claim(client, {owner, owner_resource, informer.resource(), selector, {}},
-                            informer.by_index(kControllerIndex, uid_of(owner)),
-                            informer.by_index(kOrphanIndex, namespace_of(owner))));
+  const auto orphans = informer.by_index(kOrphanIndex, namespace_of(owner));
+  auto history = claim(client, {owner, owner_resource, informer.resource(), selector, {}},
+                       informer.by_index(kControllerIndex, uid_of(owner)), orphans);
+  // Matching orphans not adopted (the owner is being deleted) still count, as in Kubernetes'
+  // ListControllerRevisions: an owner in the middle of an orphaning deletion must not make a
+  // "colliding" revision beside the ones it just let go.
+  for (const auto& rev : orphans) {
+    const Json* labels = find_path(*rev, "metadata.labels");
+    if (std::find(history.begin(), history.end(), rev) == history.end() && !selector.empty() &&
+        selector.matches(labels && labels->is_object() ? *labels : Json::object()))
+      history.push_back(rev);
+  }
+  return oldest_first(std::move(history));
 }
 
 Result<Json> current_revision(client::Client& client, const Json& owner, const std::vector<client::ObjectPtr>& history,
@@ -134,10 +144,16 @@ Result<Json> current_revision(client::Client& client, const Json& owner, const s
     auto created = client.create(resource, ns, revision);
     if (created.ok()) return created;
     if (created.error().reason != "AlreadyExists") return std::move(created).error();
-    // Our informer may simply not have seen a revision we made; otherwise it is a hash collision.
+    // Our informer may simply not have seen a revision we made, or that a revision left by an
+    // earlier owner of this name (deleted with --cascade=orphan) is free to adopt; otherwise it
+    // is a hash collision.
     auto existing = client.get(resource, ns, name_of(revision));
     if (!existing.ok()) return std::move(existing).error();
-    if (owned_by(*existing, uid_of(owner)) && same_data(*existing, snap.data)) return existing;
+    if (same_data(*existing, snap.data)) {
+      if (owned_by(*existing, uid_of(owner))) return existing;
+      if (!controller_of(*existing) && !being_deleted(owner) && adopt(client, resource, *existing, owner))
+        return client.get(resource, ns, name_of(revision));
+    }
     ++collision_count;
     snap = snapshot(collision_count);
   }

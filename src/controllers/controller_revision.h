@@ -44,8 +44,9 @@ int64_t revision_number(const Json& revision);
 // then creation time, then name). The informer carries kControllerIndex (ownership.h).
 std::vector<client::ObjectPtr> owned_revisions(const client::Informer& informer, const Json& owner);
 // The same after claiming (claim.h) the revisions owner's selector matches: orphans are adopted,
-// so a workload recreated after --cascade=orphan keeps its history and its pods their revision.
-// The informer also carries kOrphanIndex.
+// so a workload recreated after --cascade=orphan keeps its history and its pods their revision
+// (an owner being deleted adopts none but still counts them). The informer also carries
+// kOrphanIndex.
 std::vector<client::ObjectPtr> claim_revisions(client::Client& client, const client::Informer& informer,
                                                const Json& owner, const api::ResourceInfo& owner_resource,
                                                const api::LabelSelector& selector);

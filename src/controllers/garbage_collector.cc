@@ -105,6 +105,7 @@ class GarbageCollector final : public Controller {
         wake.push_back(o);  // an owner waiting in foreground deletion may now finish
       }
       nodes_.erase(it);
+      graph_waits_.erase(uid);
       if (auto d = dependents_.find(uid); d != dependents_.end())
         wake.insert(wake.end(), d->second.begin(), d->second.end());  // now dangling
     }
@@ -164,6 +165,7 @@ class GarbageCollector final : public Controller {
 
   client::ReconcileResult orphan_dependents(const Node& node, const Json& owner) {
     const std::string uid = uid_of(owner);
+    if (!graph_reached(owner)) return {false, kGraphWait};
     for (const auto& dep_uid : dependents_of(uid)) {
       Node dn;
       client::ObjectPtr dep = lookup(dep_uid, &dn);
@@ -178,6 +180,10 @@ class GarbageCollector final : public Controller {
       if (!r.ok() && r.error().code != 404) return {true, {}};
     }
     remember_orphaned(uid);
+    {
+      std::lock_guard lk(mu_);
+      graph_waits_.erase(uid);
+    }
     return remove_finalizer(node, owner, kOrphan);
   }
 
@@ -274,6 +280,30 @@ class GarbageCollector final : public Controller {
     return {};
   }
 
+  // Whether every informer has delivered what happened up to the write that set the owner's
+  // orphan finalizer, so the graph knows all its dependents (an informer of a busy kind can lag
+  // behind the owner's). Informers report progress even when their kind is idle; a transport
+  // that does not is waited for kMaxGraphWait at most.
+  bool graph_reached(const Json& owner) {
+    int64_t revision = 0;
+    try {
+      revision = std::stoll(resource_version_of(owner));
+    } catch (...) {
+      return true;
+    }
+    for (const client::Informer* inf : informers_)
+      if (inf->resource_version() < revision) {
+        const std::string uid = uid_of(owner);
+        std::lock_guard lk(mu_);
+        auto [it, fresh] = graph_waits_.try_emplace(uid, std::chrono::steady_clock::now());
+        if (std::chrono::steady_clock::now() - it->second < kMaxGraphWait) return false;
+        log::warn("garbage-collector", "orphaning " + name_of(owner) + " with informers behind revision " +
+                                           std::to_string(revision));
+        return true;
+      }
+    return true;
+  }
+
   // Owners deleted with the orphan policy, the most recent kMaxOrphanedOwners of them.
   void remember_orphaned(const std::string& uid) {
     std::lock_guard lk(mu_);
@@ -290,6 +320,8 @@ class GarbageCollector final : public Controller {
   }
 
   static constexpr size_t kMaxOrphanedOwners = 10000;
+  static constexpr std::chrono::milliseconds kGraphWait{20};
+  static constexpr std::chrono::seconds kMaxGraphWait{5};
   ControllerContext& ctx_;
   client::WorkQueue queue_;
   std::vector<client::Informer*> informers_;
@@ -298,6 +330,7 @@ class GarbageCollector final : public Controller {
   std::unordered_map<std::string, std::unordered_set<std::string>> dependents_;
   std::unordered_set<std::string> orphaned_owners_;
   std::deque<std::string> orphaned_order_;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> graph_waits_;  // owner uid -> since
   std::unique_ptr<client::WorkerPool> pool_;
 };
 

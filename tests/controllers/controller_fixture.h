@@ -35,10 +35,8 @@ class ControllerFixture {
 
   // Deletes the object with propagationPolicy Orphan (the garbage collector must run) and
   // waits until it is gone and no object of `dependents` in ns names an owner, in the store and
-  // in the controllers' cache; false if that does not happen within 10 s. (Dependents the
-  // collector had not seen yet when it orphaned the rest lose their reference a little after
-  // the owner is gone; a controller created before its cache shows them orphaned cannot adopt
-  // them, in Kubernetes too.)
+  // in the controllers' cache; false if that does not happen within 10 s. (A controller created
+  // before its cache shows them orphaned cannot adopt them yet, in Kubernetes too.)
   bool delete_orphaning(std::string_view group, std::string_view plural, const std::string& name,
                         std::string_view dependents_group, std::string_view dependents_plural,
                         const std::string& ns = "default") {
