@@ -290,7 +290,7 @@ void WatchCache::apply(const std::vector<storage::Event>& events) {
     for (auto& w : watchers_)
       if (starts_with(ce.object->key, w->prefix_)) w->push(ce);
     history_.push_back(ce);
-    revision_ = std::max(revision_, ce.revision);
+    revision_ = std::max(revision_.load(), ce.revision);
   }
   while (history_.size() > history_limit_) {
     oldest_revision_ = history_.front().revision;
@@ -346,10 +346,7 @@ void WatchCache::wait_for_revision(int64_t rev) {
   revision_cv_.wait_for(lk, std::chrono::seconds(5), [&] { return revision_ >= rev; });
 }
 
-int64_t WatchCache::revision() const {
-  std::lock_guard lk(mu_);
-  return revision_;
-}
+int64_t WatchCache::revision() const { return revision_.load(); }
 
 size_t WatchCache::object_count() const {
   std::lock_guard lk(mu_);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -122,7 +123,8 @@ class WatchCache {
   std::condition_variable revision_cv_;
   std::map<std::string, ObjectRef, std::less<>> objects_;
   std::deque<CacheEvent> history_;
-  int64_t revision_ = 0;
+  // Written under mu_, after the events up to it were queued for the watchers; read without it.
+  std::atomic<int64_t> revision_{0};
   int64_t oldest_revision_ = 0;  // history holds every event with revision > this
   std::vector<std::shared_ptr<Watcher>> watchers_;
   std::unique_ptr<storage::Watch> store_watch_;

@@ -7,16 +7,6 @@
 namespace skiff::controllers {
 namespace {
 
-bool labels_match(const api::LabelSelector& selector, const Json& obj) {
-  const Json* labels = find_path(obj, "metadata.labels");
-  return selector.matches(labels && labels->is_object() ? *labels : Json::object());
-}
-
-Json owner_refs(const Json& obj) {
-  const Json* refs = find_path(obj, "metadata.ownerReferences");
-  return refs && refs->is_array() ? *refs : Json::array();
-}
-
 // A merge patch replacing the object's ownerReferences, applied only to the object with this uid.
 bool patch_owner_refs(client::Client& client, const api::ResourceInfo& resource, const Json& obj, Json refs) {
   Json patch = {{"metadata", {{"ownerReferences", std::move(refs)}, {"uid", uid_of(obj)}}}};
@@ -38,11 +28,11 @@ std::vector<client::ObjectPtr> claim(client::Client& client, const ClaimTarget& 
   const bool deleting = being_deleted(target.controller);
   std::vector<client::ObjectPtr> held;
   for (const auto& obj : controlled) {
-    if (labels_match(target.selector, *obj)) {
+    if (selects(target.selector, *obj)) {
       held.push_back(obj);
     } else if (!deleting) {
       Json kept = Json::array();
-      for (const auto& ref : owner_refs(*obj))
+      for (const auto& ref : owner_references(*obj))
         if (ref.value("uid", "") != uid) kept.push_back(ref);
       (void)patch_owner_refs(client, target.resource, *obj, std::move(kept));
     }
@@ -51,7 +41,7 @@ std::vector<client::ObjectPtr> claim(client::Client& client, const ClaimTarget& 
   std::optional<bool> may_adopt;
   for (const auto& obj : orphans) {
     if (being_deleted(*obj) || namespace_of(*obj) != namespace_of(target.controller) ||
-        !labels_match(target.selector, *obj) || (target.adoptable && !target.adoptable(*obj)))
+        !selects(target.selector, *obj) || (target.adoptable && !target.adoptable(*obj)))
       continue;
     if (!may_adopt) may_adopt = still_live(client, target);
     if (!*may_adopt) break;
@@ -60,8 +50,13 @@ std::vector<client::ObjectPtr> claim(client::Client& client, const ClaimTarget& 
   return held;
 }
 
+bool selects(const api::LabelSelector& selector, const Json& obj) {
+  const Json* labels = find_path(obj, "metadata.labels");
+  return selector.matches(labels && labels->is_object() ? *labels : Json::object());
+}
+
 bool adopt(client::Client& client, const api::ResourceInfo& resource, const Json& obj, const Json& controller) {
-  Json refs = owner_refs(obj);
+  Json refs = owner_references(obj);
   refs.push_back(controller_ref(controller));
   return patch_owner_refs(client, resource, obj, std::move(refs));
 }
@@ -72,7 +67,7 @@ client::EventHandler enqueue_adopters_handler(client::WorkQueue& queue, client::
     for (const auto& c : controllers.list_namespace(namespace_of(*obj))) {
       const Json* spec = find_path(*c, "spec");
       auto selector = api::LabelSelector::from_json(spec && spec->is_object() ? spec->value("selector", Json()) : Json());
-      if (selector.ok() && !selector->empty() && labels_match(*selector, *obj)) queue.add(client::object_key(*c));
+      if (selector.ok() && !selector->empty() && selects(*selector, *obj)) queue.add(client::object_key(*c));
     }
   };
   return {.on_add = enqueue,

@@ -33,6 +33,9 @@ std::vector<client::ObjectPtr> claim(client::Client& client, const ClaimTarget& 
                                      const std::vector<client::ObjectPtr>& controlled,
                                      const std::vector<client::ObjectPtr>& orphans);
 
+// Whether selector matches obj's labels.
+bool selects(const api::LabelSelector& selector, const Json& obj);
+
 // Adds the controller reference to `obj` (an orphan), with a patch that applies only to the
 // object with its uid. claim() adopts this way; it does not check that the controller is live.
 bool adopt(client::Client& client, const api::ResourceInfo& resource, const Json& obj, const Json& controller);

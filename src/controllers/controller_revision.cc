@@ -113,12 +113,9 @@ std::vector<client::ObjectPtr> claim_revisions(client::Client& client, const cli
   // Matching orphans not adopted (the owner is being deleted) still count, as in Kubernetes'
   // ListControllerRevisions: an owner in the middle of an orphaning deletion must not make a
   // "colliding" revision beside the ones it just let go.
-  for (const auto& rev : orphans) {
-    const Json* labels = find_path(*rev, "metadata.labels");
-    if (std::find(history.begin(), history.end(), rev) == history.end() && !selector.empty() &&
-        selector.matches(labels && labels->is_object() ? *labels : Json::object()))
+  for (const auto& rev : orphans)
+    if (!selector.empty() && selects(selector, *rev) && std::find(history.begin(), history.end(), rev) == history.end())
       history.push_back(rev);
-  }
   return oldest_first(std::move(history));
 }
 

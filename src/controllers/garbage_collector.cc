@@ -23,11 +23,6 @@ bool has_finalizer(const Json& obj, const char* f) {
   return fs && fs->is_array() && std::find(fs->begin(), fs->end(), f) != fs->end();
 }
 
-Json owner_refs(const Json& obj) {
-  const Json* refs = find_path(obj, "metadata.ownerReferences");
-  return refs && refs->is_array() ? *refs : Json::array();
-}
-
 // What the collector remembers of each object: enough to find it and its dependents.
 struct Node {
   const api::ResourceInfo* resource = nullptr;
@@ -63,9 +58,9 @@ class GarbageCollector final : public Controller {
     const std::string uid = uid_of(obj);
     if (uid.empty()) return;
     std::vector<std::string> owners;
-    for (const auto& ref : owner_refs(obj)) owners.push_back(ref.value("uid", ""));
+    for (const auto& ref : owner_references(obj)) owners.push_back(ref.value("uid", ""));
     bool interesting = !owners.empty() || has_finalizer(obj, kForeground) || has_finalizer(obj, kOrphan);
-    bool changed = !old || owner_refs(*old) != owner_refs(obj) || being_deleted(*old) != being_deleted(obj) ||
+    bool changed = !old || owner_references(*old) != owner_references(obj) || being_deleted(*old) != being_deleted(obj) ||
                    (old && find_path(*old, "metadata.finalizers") != nullptr) !=
                        (find_path(obj, "metadata.finalizers") != nullptr) ||
                    (old && has_finalizer(*old, kForeground) != has_finalizer(obj, kForeground));
@@ -171,7 +166,7 @@ class GarbageCollector final : public Controller {
       client::ObjectPtr dep = lookup(dep_uid, &dn);
       if (!dep) continue;
       Json refs = Json::array();
-      for (const auto& ref : owner_refs(*dep))
+      for (const auto& ref : owner_references(*dep))
         if (ref.value("uid", "") != uid) refs.push_back(ref);
       Json updated = *dep;
       if (refs.empty()) updated["metadata"].erase("ownerReferences");
@@ -195,7 +190,7 @@ class GarbageCollector final : public Controller {
       client::ObjectPtr dep = lookup(dep_uid, &dn);
       if (!dep) continue;
       bool blocks = false;
-      for (const auto& ref : owner_refs(*dep))
+      for (const auto& ref : owner_references(*dep))
         if (ref.value("uid", "") == uid && ref.value("blockOwnerDeletion", false)) blocks = true;
       if (blocks) blocked = true;
       if (being_deleted(*dep)) continue;
@@ -222,14 +217,14 @@ class GarbageCollector final : public Controller {
   }
 
   client::ReconcileResult collect_if_dangling(const Node& node, const Json& cached) {
-    if (owner_refs(cached).empty()) return {};
+    if (owner_references(cached).empty()) return {};
     // Decide on the live object: the cache may not show yet that its owners were removed
     // (orphaning), and informers of different kinds do not deliver in one order.
     auto live = ctx_.client.get(*node.resource, node.ns, node.name);
     if (!live.ok()) return {live.error().code != 404, {}};
     const Json& obj = *live;
     if (uid_of(obj) != uid_of(cached)) return {};
-    Json refs = owner_refs(obj);
+    Json refs = owner_references(obj);
     if (refs.empty()) return {};
     Json remaining = Json::array();
     bool foreground_owner = false, collecting_owner = false;
@@ -272,7 +267,7 @@ class GarbageCollector final : public Controller {
       auto live = ctx_.client.get(*node.resource, node.ns, node.name);
       if (!live.ok()) return {live.error().code != 404, {}};
       if (uid_of(*live) != uid_of(obj)) return {};
-      if (owner_refs(*live) != owner_refs(obj)) return {true, {}};  // judge the owners again
+      if (owner_references(*live) != owner_references(obj)) return {true, {}};  // judge the owners again
       opts.precondition_resource_version.clear();
       r = ctx_.client.remove(*node.resource, node.ns, node.name, opts);
     }

@@ -29,6 +29,11 @@ Json controller_ref(const Json& owner) {
           {"blockOwnerDeletion", true}};
 }
 
+Json owner_references(const Json& obj) {
+  const Json* refs = find_path(obj, "metadata.ownerReferences");
+  return refs && refs->is_array() ? *refs : Json::array();
+}
+
 const Json* controller_of(const Json& obj) {
   const Json* refs = find_path(obj, "metadata.ownerReferences");
   if (!refs || !refs->is_array()) return nullptr;

@@ -16,6 +16,8 @@ namespace skiff::controllers {
 
 // An ownerReference to owner (which has apiVersion, kind, metadata.name/uid).
 Json controller_ref(const Json& owner);
+// metadata.ownerReferences, or an empty array.
+Json owner_references(const Json& obj);
 // The ownerReference with controller: true, if any.
 const Json* controller_of(const Json& obj);
 bool owned_by(const Json& obj, const std::string& owner_uid);

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <set>
 
-#include "api/labels.h"
 #include "controllers/claim.h"
 #include "controllers/controller_revision.h"
 #include "controllers/statefulset_pods.h"
@@ -118,6 +117,7 @@ client::ReconcileResult StatefulSetController::reconcile(const std::string& key)
   Round round;
   round.key = key;
   round.set = set;
+  round.selector = *selector;
   round.current_set = revisions::apply_revision(set, current_rev);
   round.update_set = revisions::apply_revision(set, *update_rev);
   round.current_revision = name_of(current_rev);

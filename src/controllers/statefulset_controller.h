@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/labels.h"
 #include "client/events.h"
 #include "client/work_queue.h"
 #include "controllers/controller.h"
@@ -27,6 +28,7 @@ class StatefulSetController final : public Controller {
   struct Round {
     std::string key;
     Json set;
+    api::LabelSelector selector;
     Json current_set;  // set with the current revision's template
     Json update_set;   // set with the update revision's template
     std::string current_revision;

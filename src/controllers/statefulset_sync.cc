@@ -6,7 +6,6 @@
 #include <functional>
 #include <optional>
 
-#include "api/labels.h"
 #include "controllers/claim.h"
 #include "controllers/controller_revision.h"
 #include "controllers/statefulset_controller.h"
@@ -63,11 +62,9 @@ Status StatefulSetController::sync(Round& round) {
 
   round.replicas.assign(static_cast<size_t>(count), Json());
   std::vector<std::pair<int64_t, Json>> condemned;
-  auto selector = api::LabelSelector::from_json(find_path(set, "spec.selector") ? set["spec"]["selector"] : Json());
-  if (!selector.ok()) return selector.error();
   auto named_after_set = [&set_name](const Json& pod) { return ordinal_of(name_of(pod), set_name) >= 0; };
   const std::vector<client::ObjectPtr> held =
-      claim(ctx_.client, {set, sets_.resource(), pods_.resource(), *selector, named_after_set},
+      claim(ctx_.client, {set, sets_.resource(), pods_.resource(), round.selector, named_after_set},
             pods_.by_index(kControllerIndex, uid_of(set)), pods_.by_index(kOrphanIndex, namespace_of(set)));
   for (const auto& pod : held) {
     int64_t ordinal = ordinal_of(name_of(*pod), set_name);
