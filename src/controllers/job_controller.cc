@@ -4,14 +4,18 @@
 // ttl-after-finished controller, deletes finished Jobs after ttlSecondsAfterFinished.
 //
 // Succeeded and failed pods are counted from the pods in the cache (never going below the
-// counts already in status); pods carry no job-tracking finalizer.
+// counts already in status); pods carry no job-tracking finalizer. Orphaned pods the Job's
+// selector matches are adopted (with the default selector, on the Job's own uid, that is only
+// ever a Job with spec.manualSelector).
 #include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 
+#include "api/labels.h"
 #include "client/work_queue.h"
+#include "controllers/claim.h"
 #include "controllers/controller.h"
 #include "controllers/job_failure_policy.h"
 #include "controllers/job_indexes.h"
@@ -28,7 +32,6 @@ using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
 constexpr const char* kComponent = "job-controller";
-constexpr const char* kPodsByJobUid = "job-controller/controller-uid";
 
 std::string phase_of(const Json& pod) {
   const Json* p = find_path(pod, "status.phase");
@@ -144,12 +147,8 @@ class JobController final : public Controller {
         pods_(ctx.informers.informer(pods_resource_)),
         queue_("job"),
         recorder_(ctx.client, kComponent) {
-    pods_.add_index(kPodsByJobUid, [](const Json& pod) {
-      std::vector<std::string> out;
-      if (const Json* ref = controller_of(pod); ref && ref->value("kind", "") == "Job")
-        out.push_back(ref->value("uid", ""));
-      return out;
-    });
+    pods_.add_index(kControllerIndex, controller_uid_index);
+    pods_.add_index(kOrphanIndex, orphan_namespace_index);
     jobs_.add_handler({[this](const ObjectPtr& j) { queue_.add(client::object_key(*j)); },
                        [this](const ObjectPtr&, const ObjectPtr& j) { queue_.add(client::object_key(*j)); },
                        [this](const ObjectPtr& j) { queue_.add(client::object_key(*j)); }});
@@ -171,6 +170,7 @@ class JobController final : public Controller {
                            queue_.add(*key);
                          }
                        }});
+    pods_.add_handler(enqueue_adopters_handler(queue_, jobs_));
   }
 
   ~JobController() override { stop(); }
@@ -226,10 +226,19 @@ class JobController final : public Controller {
     return {};
   }
 
+  // The pods the Job holds, after adopting matching orphans and releasing pods it no longer selects.
+  std::vector<ObjectPtr> claim_pods(const Json& job) {
+    std::vector<ObjectPtr> controlled = pods_.by_index(kControllerIndex, uid_of(job));
+    auto selector = api::LabelSelector::from_json(job["spec"].value("selector", Json()));
+    if (!selector.ok()) return controlled;  // validation keeps these out
+    return claim(ctx_.client, {job, jobs_resource_, pods_resource_, *selector, {}}, controlled,
+                 pods_.by_index(kOrphanIndex, namespace_of(job)));
+  }
+
   PodCensus census(const Json& job) {
     PodCensus c;
     const Json* policy = find_path(job, "spec.podFailurePolicy");
-    for (const auto& pod : pods_.by_index(kPodsByJobUid, uid_of(job))) {
+    for (const auto& pod : claim_pods(job)) {
       const std::string phase = phase_of(*pod);
       if (phase == "Succeeded") {
         c.succeeded.push_back(pod);

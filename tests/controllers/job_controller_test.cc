@@ -308,5 +308,42 @@ TEST(JobController, DeletesFinishedJobsAfterTheirTtl) {
   EXPECT_TRUE(eventually([&] { return f.cluster().list("batch", "v1", "jobs", "default").empty(); }));
 }
 
+// A Job with a manual selector, deleted with --cascade=orphan and created again, adopts the
+// pods it left running instead of starting new ones beside them.
+TEST(JobController, ManualSelectorJobRecreatedAfterOrphaningAdoptsItsPods) {
+  BatchFixture f({"job", "garbagecollector"}, SystemClock::instance());
+  auto manual = [] {
+    Json j = job("batch", {{"completions", 4}, {"parallelism", 2}, {"manualSelector", true},
+                           {"selector", {{"matchLabels", {{"app", "batch"}}}}}});
+    j["spec"]["template"]["metadata"]["labels"] = {{"app", "batch"}};
+    return j;
+  };
+  auto pod_uids = [&] {
+    std::set<std::string> out;
+    for (const auto& p : f.cluster().list("", "v1", "pods", "default")) out.insert(p["metadata"]["uid"]);
+    return out;
+  };
+  auto pods = [&] { return f.cluster().list("", "v1", "pods", "default", "app=batch"); };
+  f.cluster().create("batch", "v1", "jobs", manual());
+  ASSERT_TRUE(eventually([&] { return pods().size() == 2; }));
+  f.set_phase(pods()[0], "Running");
+  const auto before = pod_uids();
+  ASSERT_TRUE(f.delete_orphaning("batch", "jobs", "batch", "", "pods"));
+
+  Json created = f.cluster().create("batch", "v1", "jobs", manual());
+  const std::string uid = created["metadata"]["uid"];
+  ASSERT_TRUE(eventually([&] {
+    auto all = f.cluster().list("", "v1", "pods", "default");
+    for (const auto& p : all) {
+      const Json* refs = find_path(p, "metadata.ownerReferences");
+      if (!refs || refs->size() != 1 || (*refs)[0]["uid"] != uid) return false;
+    }
+    return all.size() == 2;
+  }));
+  ASSERT_TRUE(eventually([&] { return status_int(get_job(f, "batch"), "active") == 2; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // time for a duplicate to start
+  EXPECT_EQ(pod_uids(), before);
+}
+
 }  // namespace
 }  // namespace skiff::controllers
