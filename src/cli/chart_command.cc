@@ -107,6 +107,10 @@ struct ChartFlags::Impl {
   bool pull_devel = false;
   std::string registry_host, registry_username, registry_password;
   bool password_stdin = false;
+  // helm's global flags that reach a cluster other than through a kubeconfig (set: not supported).
+  std::vector<std::string> unsupported_cluster_flags;
+  // The subcommands that talk to a cluster.
+  std::vector<CLI::App*> cluster_commands;
   // The parsed subcommand's action.
   std::vector<std::pair<CLI::App*, std::function<int()>>> actions;
 };
@@ -119,6 +123,67 @@ namespace {
 // A repeated flag takes one value each time (-f a.yaml -f b.yaml), never the words after it.
 CLI::Option* one_value_each(CLI::Option* opt) { return opt->allow_extra_args(false); }
 
+// Where the values of flags accepted for helm compatibility, and changing nothing here, go.
+std::string ignored_value;
+std::vector<std::string> ignored_values;
+
+void ignored_flag(CLI::App* cmd, const std::string& name, const std::string& description) {
+  cmd->add_flag(name, ignored_value, description)->group("Accepted for compatibility (no effect here)");
+}
+void ignored_option(CLI::App* cmd, const std::string& name, const std::string& description) {
+  cmd->add_option(name, ignored_values, description)
+      ->group("Accepted for compatibility (no effect here)")
+      ->allow_extra_args(false);
+}
+
+// helm's global flags. The ones naming helm's files set the environment variables helm reads
+// too; the ones that reach a cluster other than through a kubeconfig are refused by the
+// commands that talk to one (run_chart).
+void global_flags(CLI::App* chart, ChartFlags::Impl& impl) {
+  ignored_flag(chart, "--debug", "Enable verbose output");
+  for (const char* option : {"--burst-limit", "--qps", "--color", "--colour", "--kube-context", "--kubeconfig",
+                             "-n,--namespace"}) {
+    ignored_option(chart, option, "helm's global flag (the commands that use it take it after their name)");
+  }
+  const std::pair<const char*, const char*> files[] = {{"--repository-config", "HELM_REPOSITORY_CONFIG"},
+                                                       {"--repository-cache", "HELM_REPOSITORY_CACHE"},
+                                                       {"--registry-config", "HELM_REGISTRY_CONFIG"},
+                                                       {"--content-cache", "HELM_CONTENT_CACHE"}};
+  for (const auto& [flag, env] : files) {
+    chart->add_option_function<std::string>(
+        flag, [variable = env](const std::string& path) { ::setenv(variable, path.c_str(), 1); },
+        std::string("As $") + env);
+  }
+  for (const char* flag : {"--kube-apiserver", "--kube-token", "--kube-as-user", "--kube-as-group", "--kube-ca-file",
+                           "--kube-tls-server-name"}) {
+    chart->add_option_function<std::string>(
+        flag, [&impl, name = std::string(flag)](const std::string&) { impl.unsupported_cluster_flags.push_back(name); },
+        "Not supported: skiff reaches the cluster through a kubeconfig");
+  }
+  chart->add_flag_callback(
+      "--kube-insecure-skip-tls-verify",
+      [&impl] { impl.unsupported_cluster_flags.push_back("--kube-insecure-skip-tls-verify"); },
+      "Not supported: skiff reaches the cluster through a kubeconfig");
+}
+
+// helm's install flags that `helm template` accepts and that change nothing in its output
+// (they concern the cluster, the release record or chart downloads over TLS).
+void install_only_flags(CLI::App* t) {
+  for (const char* flag : {"--create-namespace", "--disable-openapi-validation", "--force-conflicts", "--force-replace",
+                           "--hide-notes", "--insecure-skip-tls-verify", "--pass-credentials", "--render-subchart-notes",
+                           "--replace", "--rollback-on-failure,--atomic", "--skip-crds", "--take-ownership",
+                           "--wait-for-jobs"}) {
+    ignored_flag(t, flag, "As helm install's; no effect on rendering");
+  }
+  for (const char* flag : {"--dry-run", "--server-side", "--wait"}) {
+    ignored_flag(t, flag, "As helm install's (an optional value); no effect on rendering");
+  }
+  for (const char* option : {"--description", "--ca-file", "--cert-file", "--key-file", "--keyring", "--timeout",
+                             "-l,--labels", "--post-renderer-args"}) {
+    ignored_option(t, option, "As helm install's; no effect on rendering");
+  }
+}
+
 void cluster_flags(CLI::App* cmd, chart::ClusterOptions& c) {
   cmd->add_option("--kubeconfig", c.kubeconfig, "Path to the kubeconfig file");
   cmd->add_option("--kube-context", c.kube_context, "Name of the kubeconfig context to use");
@@ -127,7 +192,9 @@ void cluster_flags(CLI::App* cmd, chart::ClusterOptions& c) {
 
 void value_flags(CLI::App* cmd, chart::ValueOptions& v) {
   auto each = [](CLI::Option* opt) { return opt->allow_extra_args(false); };
-  each(cmd->add_option("-f,--values", v.value_files, "Values file (repeatable; later files win)"));
+  // -f is a string slice in helm: "a.yaml,b.yaml" names two files.
+  each(cmd->add_option("-f,--values", v.value_files, "Values files or URLs (repeatable or comma-separated; later files win)"))
+      ->delimiter(',');
   each(cmd->add_option("--set", v.values, "Set values (a.b=c,d[0]=e)"));
   each(cmd->add_option("--set-string", v.string_values, "Set STRING values"));
   each(cmd->add_option("--set-file", v.file_values, "Set values from files (key=path)"));
@@ -154,12 +221,7 @@ void declare_template(CLI::App* chart, ChartFlags::Impl& impl) {
   t->add_option("args", o.args, "[NAME] CHART")->required()->expected(1, 2);
   t->add_option("-n,--namespace", o.namespace_, "Namespace for .Release.Namespace")->capture_default_str();
   t->add_flag("-g,--generate-name", o.generate_name, "Generate the name (helm template still uses release-name)");
-  one_value_each(t->add_option("-f,--values", o.values.value_files, "Values file (repeatable; later files win)"));
-  one_value_each(t->add_option("--set", o.values.values, "Set values (a.b=c,d[0]=e)"));
-  one_value_each(t->add_option("--set-string", o.values.string_values, "Set STRING values"));
-  one_value_each(t->add_option("--set-file", o.values.file_values, "Set values from files (key=path)"));
-  one_value_each(t->add_option("--set-json", o.values.json_values, "Set JSON values (key=json)"));
-  one_value_each(t->add_option("--set-literal", o.values.literal_values, "Set a literal STRING value"));
+  value_flags(t, o.values);
   one_value_each(t->add_option("-s,--show-only", o.show_only, "Only show manifests rendered from the given templates"));
   t->add_flag("--include-crds", o.include_crds, "Include CRDs in the output");
   t->add_flag("--skip-tests", o.skip_tests, "Skip test hooks");
@@ -171,6 +233,9 @@ void declare_template(CLI::App* chart, ChartFlags::Impl& impl) {
       ->delimiter(',');
   t->add_option("--output-dir", o.output_dir, "Write each template to a file under this directory");
   t->add_flag("--release-name", o.use_release_name, "Use the release name in the --output-dir path");
+  t->add_option("--name-template", o.name_template, "Template used to name the release");
+  t->add_flag("--dependency-update", o.dependency_update, "Update dependencies if they are missing before rendering");
+  install_only_flags(t);
   chart_ref_flags(t, impl.template_ref);
   impl.actions.emplace_back(t, [&impl] {
     auto& args = impl.tmpl.args;
@@ -199,14 +264,11 @@ void declare_lint(CLI::App* chart, ChartFlags::Impl& impl) {
   lint->add_flag("--strict", lo.strict, "Fail on lint warnings");
   lint->add_flag("--quiet", lo.quiet, "Print only warnings and errors");
   lint->add_flag("--skip-schema-validation", lo.skip_schema_validation, "Skip values.schema.json validation");
+  lint->add_flag("--with-subcharts", lo.with_subcharts, "Lint dependent charts");
+  lint->add_option("--kube-version", lo.kube_version, "Kubernetes version used for capabilities and deprecation checks");
   lint->add_option("-n,--namespace", lo.namespace_, "Namespace");
-  one_value_each(lint->add_option("-f,--values", lo.values.value_files, "Values file"));
-  one_value_each(lint->add_option("--set", lo.values.values, "Set values"));
-  one_value_each(lint->add_option("--set-string", lo.values.string_values, "Set STRING values"));
-  one_value_each(lint->add_option("--set-file", lo.values.file_values, "Set values from files"));
-  one_value_each(lint->add_option("--set-json", lo.values.json_values, "Set JSON values"));
+  value_flags(lint, lo.values);
   impl.actions.emplace_back(lint, [&impl] {
-    if (impl.lint.paths.empty()) impl.lint.paths.push_back(".");
     auto report = chart::lint_charts(impl.lint);
     std::cout << report.out;
     std::cout.flush();
@@ -580,6 +642,8 @@ constexpr ChartSubcommand kChartSubcommands[] = {
 CLI::App* add_chart_command(CLI::App& app, ChartFlags& flags, std::string_view invoked) {
   CLI::App* chart = app.add_subcommand("chart", "Work with Helm charts offline (helm-compatible)");
   chart->require_subcommand(1);
+  chart->fallthrough();  // inherited by the subcommands: helm's global flags go anywhere
+  global_flags(chart, *flags.impl);
   // Only the invoked subcommand is declared (each one's options cost time at every start),
   // unless the word names none: then all are, so that CLI11 lists them or names the unknown one.
   bool known = std::any_of(std::begin(kChartSubcommands), std::end(kChartSubcommands),
@@ -624,7 +688,14 @@ static void add_repo_management_commands(CLI::App* repo, ChartFlags::Impl& impl)
 
 int run_chart(const ChartFlags& flags) {
   for (const auto& [cmd, action] : flags.impl->actions) {
-    if (cmd->parsed()) return action();
+    if (!cmd->parsed()) continue;
+    const auto& unsupported = flags.impl->unsupported_cluster_flags;
+    if (!unsupported.empty() && cmd->get_option_no_throw("--kubeconfig") != nullptr) {
+      std::cerr << "Error: " << unsupported.front()
+                << " is not supported: skiff reaches the cluster through a kubeconfig (--kubeconfig, --kube-context)\n";
+      return 1;
+    }
+    return action();
   }
   return 0;
 }

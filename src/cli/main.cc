@@ -22,6 +22,19 @@ bool declares(const char* command, int argc, char** argv) {
   return !known || first == command;
 }
 
+// A command-line mistake as helm and kubectl word it ("unknown flag: --x"), for "Error: ...".
+std::string usage_error_text(const CLI::ParseError& e) {
+  std::string text = e.what();
+  for (std::string_view prefix : {"The following argument was not expected: ", "The following arguments were not expected: "}) {
+    if (text.rfind(prefix, 0) != 0) continue;
+    std::string first = text.substr(prefix.size());
+    first = first.substr(0, first.find(' '));
+    if (first.rfind("--", 0) == 0) return "unknown flag: " + first.substr(0, first.find('='));
+    if (first.size() > 1 && first[0] == '-') return "unknown shorthand flag: '" + first.substr(1, 1) + "' in " + first;
+  }
+  return text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -46,7 +59,13 @@ int main(int argc, char** argv) {
   if (declares("image", argc, argv)) image = skiff::cli::add_image_command(app, image_flags);
   CLI::App* version = declares("version", argc, argv) ? app.add_subcommand("version", "Print the version") : nullptr;
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help, --version
+    std::cerr << "Error: " << usage_error_text(e) << "\n";
+    return 1;
+  }
   auto parsed = [](const CLI::App* command) { return command && command->parsed(); };
   if (parsed(server)) return skiff::cli::run_server(server_flags);
   if (parsed(chart)) return skiff::cli::run_chart(chart_flags);

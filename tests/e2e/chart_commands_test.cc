@@ -36,6 +36,13 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
+// A copy of a chart with one file replaced.
+struct ChartVariant {
+  const char* name;
+  const char* file;
+  const char* content;
+};
+
 // A scratch directory with one working directory per tool, so both run the same relative
 // command lines and print the same relative paths.
 class ChartCommands : public ::testing::Test {
@@ -85,6 +92,12 @@ class ChartCommands : public ::testing::Test {
     EXPECT_EQ(h.exit_code != 0, s.exit_code != 0) << args << "\nhelm: " << h.err << "\nskiff: " << s.err;
     EXPECT_EQ(m(h.out), m(s.out)) << "stdout of: " << args;
     EXPECT_EQ(m(h.err), m(s.err)) << "stderr of: " << args;
+  }
+
+  // helm's scaffold as "base", on both sides.
+  void create_base() {
+    helm("create base");
+    fs::copy(dir("helm") / "base", dir("skiff") / "base", fs::copy_options::recursive);
   }
 
   // Both sides get the same files.
@@ -301,15 +314,79 @@ TEST_F(ChartCommands, LintMatchesHelm) {
   expect_same("lint missingdep");
 }
 
-TEST_F(ChartCommands, MalformedChartsFailLikeHelm) {
-  helm("create base");
-  fs::copy(dir("helm") / "base", dir("skiff") / "base", fs::copy_options::recursive);
-  struct Case {
-    const char* name;
-    const char* file;
-    const char* content;
+// helm lint renders in lint mode (`required` and `fail` only log) and checks each rendered
+// object and crds/ file.
+TEST_F(ChartCommands, LintChecksRenderedObjectsLikeHelm) {
+  create_base();
+  const ChartVariant cases[] = {
+      {"required", "templates/x.yaml", "a: {{ required \"need .Values.x!\" .Values.x }}\nb: {{ required \"empty\" \"\" }}\n"},
+      {"fail", "templates/x.yaml", "a: {{ fail \"custom failure\" }}\n"},
+      {"badname", "templates/x.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n"},
+      {"badsvc", "templates/x.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: 1svc\n"},
+      {"noname", "templates/x.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n"},
+      {"deprecated", "templates/x.yaml",
+       "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: old\n---\napiVersion: policy/v1beta1\n"
+       "kind: PodDisruptionBudget\nmetadata:\n  name: pdb\n"},
+      {"noselector", "templates/x.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec: {}\n"},
+      {"listannotation", "templates/x.yaml",
+       "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n"
+       "    annotations:\n      helm.sh/resource-policy: keep\n"},
+      {"indent", "templates/x.yaml", "\n  a: b\n"},
+      {"badseparator", "templates/x.yaml", "a: b\n---x\nc: d\n"},
+      {"badyaml", "templates/x.yaml", "a: b\n---\nc: [\n"},
+      {"notobject", "templates/x.yaml", "just a string\n"},
+      {"crdkind", "crds/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"},
+      {"crdyaml", "crds/a.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: [\n"},
   };
-  const Case cases[] = {
+  for (const auto& c : cases) {
+    copy_both(dir("helm") / "base", c.name);
+    write_both(std::string(c.name) + "/" + c.file, c.content);
+    expect_same(std::string("lint ") + c.name);
+    expect_same(std::string("lint --strict ") + c.name);
+  }
+  expect_same("lint deprecated --kube-version 1.13");
+  expect_same("lint deprecated --kube-version 1.25");
+  expect_same("lint deprecated --kube-version 1");
+  // --with-subcharts lints what charts/ holds too.
+  copy_both(dir("helm") / "base", "parent");
+  copy_both(dir("helm") / "noselector", "parent/charts/child");
+  expect_same("lint parent");
+  expect_same("lint parent --with-subcharts");
+  expect_same("lint");  // a path is required
+}
+
+// `helm template` takes helm install's flags and helm's global flags; the ones that concern
+// only a cluster or a release record change nothing in the output.
+TEST_F(ChartCommands, TemplateTakesHelmsOtherFlags) {
+  helm("create app");
+  fs::copy(dir("helm") / "app", dir("skiff") / "app", fs::copy_options::recursive);
+  write_both("v1.yaml", "replicaCount: 3\n");
+  write_both("v2.yaml", "image:\n  tag: v2\n");
+  expect_same("template rel app --create-namespace --wait --dry-run=client --timeout 5m -l a=b --skip-crds "
+              "--kube-context other --kubeconfig /dev/null --burst-limit 5 --description d --hide-notes");
+  expect_same("template rel app --values=v1.yaml,v2.yaml");
+  expect_same("template rel app --set-json replicaCount=2.5 --set-json 'resources.limits.cpu=0.5' "
+              "--set-json 'a=1e2,b=-1.5,c=[1.5,{\"d\":0.25}]'");
+  expect_same("template app --name-template '{{ \"x\" | repeat 3 }}-{{ lower \"REL\" }}'");
+  expect_same("template rel app --name-template x");
+  expect_same("template rel app --bogus");
+  expect_same("template rel app -x");
+  expect_same("template rel app --kube-version 1.19 --set-string 'k={{ .Capabilities.KubeVersion }}'");
+  write_both("app/templates/kube.yaml", "version: {{ .Capabilities.KubeVersion }}\nmajor: {{ "
+                                         ".Capabilities.KubeVersion.Major }}\ngit: {{ .Capabilities.KubeVersion.Version }}\n");
+  for (const char* version : {"1.19", "v1.30.0-rc.1", "1.29.0-eks-abc", "v1.28.3+k3s1", "1", "abc", "01.2"}) {
+    expect_same(std::string("template rel app --show-only templates/kube.yaml --kube-version ") + version);
+  }
+  write_both("app/files/a.conf", "a=1\n");
+  write_both("app/templates/bytes.yaml", "s: {{ .Files.GetBytes \"files/a.conf\" | toString | quote }}\n"
+                                          "p: {{ printf \"%s|%x|%v\" (.Files.GetBytes \"files/a.conf\") "
+                                          "(.Files.GetBytes \"files/a.conf\") (.Files.GetBytes \"files/a.conf\") | quote }}\n");
+  expect_same("template rel app --show-only templates/bytes.yaml");
+}
+
+TEST_F(ChartCommands, MalformedChartsFailLikeHelm) {
+  create_base();
+  const ChartVariant cases[] = {
       {"badchartyaml", "Chart.yaml", "apiVersion: v2\nname: x\n  version: [1\n"},
       {"badvaluesyaml", "values.yaml", "replicaCount: 1\nimage: {\n"},
       {"noapiversion", "Chart.yaml", "name: noapiversion\nversion: 1.0.0\n"},
@@ -406,6 +483,19 @@ TEST_F(ChartCommands, DependencyUpdateBuildListMatchHelm) {
                                             "file://../local\n");
   expect_same("dependency build app");
   expect_same("dependency list local");
+  // An update after a dependency left Chart.yaml deletes its archive, and only that one; a file
+  // that is no chart stays, reported.
+  write_both("app/charts/notes.txt", "not a chart\n");
+  write_both("app/Chart.yaml", chart_yaml + "dependencies:\n- name: local\n  version: \">=0.1.0\"\n  repository: "
+                                            "file://../local\n- name: remote\n  version: ~0.1.0\n  repository: " +
+                                   url + "\n");
+  expect_same("dependency update app");
+  write_both("app/Chart.yaml", chart_yaml + "dependencies:\n- name: local\n  version: \">=0.1.0\"\n  repository: "
+                                            "file://../local\n");
+  expect_same("dependency update app");
+  EXPECT_EQ(names(dir("helm") / "app" / "charts"), names(dir("skiff") / "app" / "charts"));
+  EXPECT_FALSE(fs::exists(dir("skiff") / "app" / "charts" / "remote-0.1.0.tgz"));
+  expect_same("template rel app");
 }
 
 TEST_F(ChartCommands, PullMatchesHelm) {

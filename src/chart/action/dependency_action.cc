@@ -274,13 +274,38 @@ void write_file(const fs::path& path, const std::string& bytes, Status& status) 
   if (!f) status = Error::internal("write " + path.string() + " failed");
 }
 
-// Writes each resolved dependency into charts/ and removes archives it replaces.
+// helm's LoadFile of a charts/ entry, for deciding whether to delete it: its errors name
+// the file as helm's do.
+Result<std::shared_ptr<Chart>> load_chart_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string name = path.string();
+  if (bytes.size() < 2 || static_cast<unsigned char>(bytes[0]) != 0x1f || static_cast<unsigned char>(bytes[1]) != 0x8b) {
+    if (name.ends_with(".yml") || name.ends_with(".yaml")) {
+      return Error::invalid("file '" + name + "' seems to be a YAML file, but expected a gzipped archive");
+    }
+    // http.DetectContentType's verdict for what is not an archive: text unless it holds binary bytes.
+    bool binary = false;
+    for (unsigned char c : bytes.substr(0, 512)) binary |= c <= 0x08 || c == 0x0b || (c >= 0x0e && c <= 0x1a) || (c >= 0x1c && c <= 0x1f);
+    return Error::invalid("file '" + name + "' does not appear to be a gzipped archive; got '" +
+                          (binary ? "application/octet-stream" : "text/plain; charset=utf-8") + "'");
+  }
+  return load_chart_archive(bytes);
+}
+
+// Writes each resolved dependency into charts/, then deletes what charts/ held before and no
+// longer should (helm's safeMoveDeps): every file not just written that loads as a chart other
+// than a dependency without a repository.
 Result<std::string> download_all(const fs::path& chart_dir, const std::vector<Resolved>& deps) {
   std::string out;
   out += "Saving " + std::to_string(deps.size()) + " charts\n";
   fs::path charts = chart_dir / "charts";
   std::error_code ec;
   fs::create_directories(charts, ec);
+  std::vector<std::string> before;
+  for (const auto& e : fs::directory_iterator(charts, ec))
+    if (!e.is_directory(ec)) before.push_back(e.path().filename().string());
+  std::sort(before.begin(), before.end());
   std::set<std::string> written;
   for (const auto& d : deps) {
     if (d.locked.repository.empty()) {
@@ -310,12 +335,18 @@ Result<std::string> download_all(const fs::path& chart_dir, const std::vector<Re
     written.insert(name);
   }
   out += "Deleting outdated charts\n";
-  for (const auto& e : fs::directory_iterator(charts, ec)) {
-    std::string n = e.path().filename().string();
-    if (e.path().extension() != ".tgz" || written.count(n)) continue;
-    for (const auto& d : deps) {
-      if (!d.locked.repository.empty() && n.rfind(d.locked.name + "-", 0) == 0) fs::remove(e.path(), ec);
+  std::set<std::string> local;
+  for (const auto& d : deps)
+    if (d.locked.repository.empty()) local.insert(d.locked.name);
+  for (const auto& name : before) {
+    if (written.count(name)) continue;
+    const fs::path path = (charts / name).lexically_normal();
+    auto loaded = load_chart_file(path);
+    if (!loaded.ok()) {
+      out += "Could not verify " + path.string() + " for deletion: " + loaded.error().message + " (Skipping)\n";
+      continue;
     }
+    if (!local.count((*loaded)->name())) fs::remove(path, ec);
   }
   return out;
 }

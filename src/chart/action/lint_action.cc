@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "chart/action/lint_rules.h"
 #include "chart/action/repo_commands.h"
 #include "chart/chart/loader.h"
 #include "chart/chart/metadata.h"
@@ -20,18 +21,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-enum Severity { kInfo = 1, kWarning = 2, kError = 3 };
-
-struct Message {
-  Severity severity;
-  std::string path;
-  std::string text;
-};
+constexpr LintSeverity kInfo = LintSeverity::kInfo;
+constexpr LintSeverity kWarning = LintSeverity::kWarning;
+constexpr LintSeverity kError = LintSeverity::kError;
 
 struct Linter {
   std::string chart_dir;  // absolute
-  std::vector<Message> messages;
-  bool rule(Severity s, const std::string& path, const std::string& err) {
+  KubeVersionInfo kube_version = default_kube_version();
+  std::vector<LintMessage> messages;
+  bool rule(LintSeverity s, const std::string& path, const std::string& err) {
     if (err.empty()) return true;
     messages.push_back({s, path, err});
     return false;
@@ -153,7 +151,8 @@ void lint_values(Linter& l, const Json& overrides, bool skip_schema) {
 }
 
 bool yaml_extension(const std::string& f) {
-  auto ext = fs::path(f).extension().string();
+  std::string ext = fs::path(f).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return ext == ".yaml" || ext == ".yml";
 }
 
@@ -180,7 +179,9 @@ void lint_templates(Linter& l, const Json& overrides, const std::string& ns, boo
   RenderInput input;
   input.release.name = "test-release";
   input.release.namespace_ = ns;
+  input.capabilities.kube_version = l.kube_version;
   input.values = *values;
+  input.lint_mode = true;
   auto rendered = render_chart(*chart, input);
   if (!l.rule(kError, dir, rendered.ok() ? "" : rendered.error().message)) return;
   for (const auto& t : chart->templates) {
@@ -191,23 +192,21 @@ void lint_templates(Linter& l, const Json& overrides, const std::string& ns, boo
     if (!yaml_extension(t.name)) continue;
     auto it = rendered->find(chart->name() + "/" + t.name);
     if (it == rendered->end()) continue;
-    std::string content = it->second;
-    if (content.find_first_not_of(" \t\r\n") == std::string::npos) continue;
-    // Each "---" document must parse as YAML.
-    size_t start = 0;
-    while (start <= content.size()) {
-      size_t sep = content.find("\n---", start);
-      std::string doc = content.substr(start, sep == std::string::npos ? std::string::npos : sep - start);
-      auto parsed = parse_yaml_json(doc, t.name);
-      if (!parsed.ok()) {
-        l.rule(kError, t.name, "unable to parse YAML: " + parsed.error().message);
-        return;
-      }
-      if (sep == std::string::npos) break;
-      size_t eol = content.find('\n', sep + 1);
-      if (eol == std::string::npos) break;
-      start = eol + 1;
-    }
+    if (!lint_rendered_template(t.name, it->second, l.kube_version, l.messages)) return;
+  }
+}
+
+// crds/ files of the chart and its subcharts (helm's rules.Crds).
+void lint_crds(Linter& l) {
+  const std::string dir = "crds/";
+  std::error_code ec;
+  fs::path path = fs::path(l.chart_dir) / "crds";
+  if (!fs::exists(path, ec)) return;
+  if (!l.rule(kError, dir, fs::is_directory(path, ec) ? "" : "not a directory")) return;
+  auto loaded = load_chart(l.chart_dir);
+  if (!l.rule(kError, dir, loaded.ok() ? "" : loaded.error().message)) return;
+  for (const auto& crd : crd_objects(**loaded)) {
+    if (!lint_crd_file(crd.file->name, read_deferred_contents(*crd.file), l.messages)) return;
   }
 }
 
@@ -239,19 +238,61 @@ void lint_dependencies(Linter& l) {
   if (!missing.empty()) l.rule(kWarning, l.chart_dir, "chart directory is missing these dependencies: " + join(missing));
 }
 
-const char* severity_name(Severity s) {
+const char* severity_name(LintSeverity s) {
   switch (s) {
-    case kInfo: return "INFO";
-    case kWarning: return "WARNING";
-    case kError: return "ERROR";
+    case LintSeverity::kInfo: return "INFO";
+    case LintSeverity::kWarning: return "WARNING";
+    case LintSeverity::kError: return "ERROR";
   }
   return "UNKNOWN";
 }
 
+// Go's filepath.Clean, for the paths lint prints.
+std::string clean_path(const fs::path& p) {
+  std::string s = p.lexically_normal().string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s.empty() ? "." : s;
+}
+
+// --with-subcharts: every directory holding a Chart.yaml and every chart archive under
+// PATH/charts, in filepath.Walk order.
+void add_subchart_paths(const fs::path& dir, std::vector<std::string>& paths) {
+  std::error_code ec;
+  std::vector<fs::path> entries;
+  for (const auto& e : fs::directory_iterator(dir, ec)) entries.push_back(e.path());
+  std::sort(entries.begin(), entries.end());
+  for (const auto& e : entries) {
+    const std::string name = e.filename().string();
+    if (name == "Chart.yaml") {
+      paths.push_back(clean_path(e.parent_path()));
+    } else if (e.string().ends_with(".tgz") || e.string().ends_with(".tar.gz")) {
+      paths.push_back(clean_path(e));
+    }
+    if (fs::is_directory(fs::symlink_status(e, ec))) add_subchart_paths(e, paths);
+  }
+}
+
 }  // namespace
 
-LintReport lint_charts(const LintOptions& opts) {
+LintReport lint_charts(const LintOptions& options) {
+  LintOptions opts = options;
+  if (opts.with_subcharts) {
+    for (const auto& p : options.paths) add_subchart_paths(fs::path(clean_path(fs::path(p) / "charts")), opts.paths);
+  }
   LintReport report;
+  if (opts.paths.empty()) {
+    report.error = "\"helm lint\" requires at least 1 argument\n\nUsage:  helm lint PATH [flags]";
+    return report;
+  }
+  KubeVersionInfo kube_version = default_kube_version();
+  if (!opts.kube_version.empty()) {
+    auto parsed = parse_kube_version(opts.kube_version);
+    if (!parsed.ok()) {
+      report.error = "invalid kube version '" + opts.kube_version + "': " + parsed.error().message;
+      return report;
+    }
+    kube_version = *parsed;
+  }
   auto user_values = merge_value_options(opts.values);
   if (!user_values.ok()) {
     report.error = user_values.error().message;
@@ -277,14 +318,16 @@ LintReport lint_charts(const LintOptions& opts) {
       load_error = "unable to check Chart.yaml file in chart: stat " + (fs::path(chart_path) / "Chart.yaml").string() +
                    ": no such file or directory";
     }
-    std::vector<Message> messages;
+    std::vector<LintMessage> messages;
     if (load_error.empty()) {
       Linter l;
       l.chart_dir = fs::absolute(chart_path).lexically_normal().string();
+      l.kube_version = kube_version;
       lint_chartfile(l);
       lint_values(l, *user_values, opts.skip_schema_validation);
       lint_templates(l, *user_values, opts.namespace_, opts.skip_schema_validation);
       lint_dependencies(l);
+      lint_crds(l);
       messages = std::move(l.messages);
     }
     if (!temp.empty()) fs::remove_all(temp, ec);

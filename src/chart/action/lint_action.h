@@ -16,6 +16,8 @@ struct LintOptions {
   std::string namespace_ = "default";
   ValueOptions values;
   bool skip_schema_validation = false;
+  bool with_subcharts = false;  // also lint the charts under each PATH/charts
+  std::string kube_version;     // for .Capabilities and the deprecation check; empty: helm's default
 };
 
 struct LintReport {

@@ -6,10 +6,13 @@
 #include <set>
 
 #include "chart/action/manifest_sort.h"
+#include "chart/action/repo_commands.h"
 #include "chart/chart/go_glob.h"
 #include "chart/chart/loader.h"
 #include "chart/chart/semver_range.h"
 #include "chart/engine/engine.h"
+#include "chart/funcs/sprig.h"
+#include "chart/template/template.h"
 #include "chart/values/coalesce.h"
 #include "chart/values/dependencies.h"
 #include "chart/values/schema.h"
@@ -164,6 +167,16 @@ Result<std::string> show_only(const std::string& manifests, const std::vector<st
   return out;
 }
 
+// helm's TemplateName: --name-template executed with Sprig's functions and no data.
+Result<std::string> template_name(const std::string& text) {
+  tmpl::TemplateSet set("name-template");
+  funcs::add_sprig_functions(set);
+  SKIFF_TRY(set.parse("name-template", text));
+  std::string name;
+  SKIFF_TRY(set.execute("name-template", tmpl::Value(), name));
+  return name;
+}
+
 }  // namespace
 
 Result<std::string> run_template(const TemplateOptions& opts) {
@@ -186,19 +199,34 @@ Result<std::string> run_template(const TemplateOptions& opts) {
   std::string chart_path = opts.args[0];
   if (opts.args.size() == 2) {
     if (opts.generate_name) return Error::invalid("cannot set --generate-name and also specify a name");
+    if (!opts.name_template.empty()) return Error::invalid("cannot set --name-template and also specify a name");
     release_name = opts.args[0];
     chart_path = opts.args[1];
+  } else if (!opts.name_template.empty()) {
+    SKIFF_ASSIGN_OR_RETURN(release_name, template_name(opts.name_template));
   }
   if (!fs::exists(chart_path)) return Error::invalid("path \"" + chart_path + "\" not found");
 
   SKIFF_ASSIGN_OR_RETURN(Json user_values, merge_value_options(opts.values));
   // Files only .Files reads wait until a template asks for them.
-  SKIFF_ASSIGN_OR_RETURN(std::shared_ptr<Chart> chart,
-                         load_chart(chart_path, LoadOptions{.defer_file_contents = true}));
+  const LoadOptions load_options{.defer_file_contents = true};
+  SKIFF_ASSIGN_OR_RETURN(std::shared_ptr<Chart> chart, load_chart(chart_path, load_options));
   if (!(chart->metadata.type.empty() || chart->metadata.type == "application")) {
     return Error::invalid(chart->metadata.type + " charts are not installable");
   }
-  if (!chart->metadata.dependencies.empty()) SKIFF_TRY(check_dependencies(*chart));
+  std::string stdout_text;
+  if (!chart->metadata.dependencies.empty()) {
+    Status complete = check_dependencies(*chart);
+    if (!complete.ok() && opts.dependency_update && fs::is_directory(chart_path)) {
+      SKIFF_ASSIGN_OR_RETURN(std::string updated, dependency_update(chart_path));
+      stdout_text += updated;
+      auto reloaded = load_chart(chart_path, load_options);
+      if (!reloaded.ok()) return Error::invalid("failed reloading chart after repo update: " + reloaded.error().message);
+      chart = *reloaded;
+      complete = check_dependencies(*chart);
+    }
+    SKIFF_TRY(complete);
+  }
   SKIFF_TRY(validate_release_name(release_name));
   {
     auto processed = process_dependencies(*chart, user_values);
@@ -222,7 +250,6 @@ Result<std::string> run_template(const TemplateOptions& opts) {
     }
   }
 
-  std::string stdout_text;
   auto rendered = render_resources(*chart, input, opts, release_name, stdout_text);
   if (!rendered.ok()) return Error::invalid(rendered.error().message + kDebugHint);
 

@@ -26,6 +26,8 @@ struct TemplateOptions {
   std::vector<std::string> api_versions;
   std::string output_dir;
   bool use_release_name = false;
+  std::string name_template;       // the release name from this Go template (Sprig functions, no data)
+  bool dependency_update = false;  // run `dependency update` first when dependencies are missing
 };
 
 struct TemplateFailure {

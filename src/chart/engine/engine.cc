@@ -106,7 +106,7 @@ Result<std::map<std::string, std::string>> render_chart(const Chart& chart, cons
   tmpl::TemplateSet set("gotpl");
   set.set_missing_key(tmpl::MissingKey::kZero);
   funcs::add_sprig_functions(set);
-  add_helm_functions(set, std::make_shared<IncludeCounts>());
+  add_helm_functions(set, std::make_shared<IncludeCounts>(), input.lint_mode);
 
   std::vector<std::string> keys = parse_order(tpls);
   for (const auto& name : keys) {

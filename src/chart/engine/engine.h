@@ -18,6 +18,8 @@ struct RenderInput {
   ReleaseInfo release;
   CapabilitiesInfo capabilities;
   Json values;  // the coalesced values of the root chart
+  // helm lint's rendering: `required` and `fail` return "" instead of failing the render.
+  bool lint_mode = false;
 };
 
 // Rendered output by template name ("CHART/templates/FILE"), NOTES.txt included.

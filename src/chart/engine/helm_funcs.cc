@@ -1,5 +1,7 @@
 #include "chart/engine/helm_funcs.h"
 
+#include <iostream>
+
 #include "chart/funcs/toml.h"
 #include "chart/funcs/yaml_pretty.h"
 #include "chart/template/function.h"
@@ -31,6 +33,19 @@ std::string trim_newline(std::string s) {
 }
 
 Error wrapped(const std::string& msg) { return Error::invalid(std::string(kWarnStart) + msg + kWarnEnd); }
+
+// A value as Go's slog text handler writes it: bare unless empty or holding a space, '=', '"'
+// or a control character.
+std::string slog_value(const std::string& v) {
+  bool quote = v.empty();
+  for (unsigned char c : v) quote |= c == ' ' || c == '=' || c == '"' || c < 0x20 || c == 0x7f;
+  return quote ? tmpl::go_quote(v) : v;
+}
+
+// helm lint logs what its lint-mode `required` and `fail` skip, on stderr.
+void log_lint(const char* level, const std::string& msg, const std::string& message) {
+  std::cerr << "level=" << level << " msg=" << slog_value(msg) << " message=" << slog_value(message) << "\n";
+}
 
 void add(tmpl::TemplateSet& set, const char* name, std::vector<ParamKind> params, tmpl::Function fn) {
   set.add_function(name, tmpl::make_function(std::move(params), false, std::move(fn)));
@@ -79,7 +94,7 @@ Value error_map(const std::string& msg) { return Value::map({{"Error", Value::st
 
 }  // namespace
 
-void add_helm_functions(tmpl::TemplateSet& set, std::shared_ptr<IncludeCounts> counts) {
+void add_helm_functions(tmpl::TemplateSet& set, std::shared_ptr<IncludeCounts> counts, bool lint_mode) {
   add(set, "toYaml", {ParamKind::kAny}, [](std::vector<Value>& a, tmpl::CallContext&) -> Result<Value> {
     auto y = yaml::to_yaml(a[0]);
     return Value::string(y.ok() ? trim_newline(std::move(y).value()) : "");
@@ -135,14 +150,20 @@ void add_helm_functions(tmpl::TemplateSet& set, std::shared_ptr<IncludeCounts> c
   });
   set.add_function("include", tmpl::make_function({ParamKind::kString, ParamKind::kAny}, false, include_function(counts)));
   set.add_function("tpl", tmpl::make_function({ParamKind::kString, ParamKind::kAny}, false, tpl_function(counts)));
-  add(set, "required", {ParamKind::kString, ParamKind::kAny}, [](std::vector<Value>& a, tmpl::CallContext&) -> Result<Value> {
-    const Value& v = a[1];
-    if (!v.is_valid()) return wrapped(a[0].as_string());
-    if (v.kind() == Kind::kString && !v.type_info() && v.as_string().empty()) return wrapped(a[0].as_string());
-    return v;
-  });
-  add(set, "fail", {ParamKind::kString}, [](std::vector<Value>& a, tmpl::CallContext&) -> Result<Value> {
-    return wrapped(a[0].as_string());
+  add(set, "required", {ParamKind::kString, ParamKind::kAny},
+      [lint_mode](std::vector<Value>& a, tmpl::CallContext&) -> Result<Value> {
+        const Value& v = a[1];
+        const bool nil = !v.is_valid();
+        const bool empty = !nil && v.kind() == Kind::kString && !v.type_info() && v.as_string().empty();
+        if (!nil && !empty) return v;
+        if (!lint_mode) return wrapped(a[0].as_string());
+        log_lint("WARN", nil ? "missing required value" : "missing required values", a[0].as_string());
+        return Value::string("");
+      });
+  add(set, "fail", {ParamKind::kString}, [lint_mode](std::vector<Value>& a, tmpl::CallContext&) -> Result<Value> {
+    if (!lint_mode) return wrapped(a[0].as_string());
+    log_lint("INFO", "funcMap fail", a[0].as_string());
+    return Value::string("");
   });
   add(set, "lookup", {ParamKind::kString, ParamKind::kString, ParamKind::kString, ParamKind::kString},
       [](std::vector<Value>&, tmpl::CallContext&) -> Result<Value> { return Value::map(); });

@@ -20,8 +20,9 @@ struct IncludeNameHash {
 // Per-render counts of nested include calls by template name (helm's includedNames).
 using IncludeCounts = std::unordered_map<std::string, int, IncludeNameHash, std::equal_to<>>;
 
-// Adds helm's functions (after Sprig's, replacing getHostByName with the offline one).
-void add_helm_functions(tmpl::TemplateSet& set, std::shared_ptr<IncludeCounts> counts);
+// Adds helm's functions (after Sprig's, replacing getHostByName with the offline one). In lint
+// mode `required` and `fail` return "" instead of an error, as helm lint's engine.
+void add_helm_functions(tmpl::TemplateSet& set, std::shared_ptr<IncludeCounts> counts, bool lint_mode = false);
 
 // helm wraps required/fail messages so its error reformatting can find them.
 inline constexpr const char* kWarnStart = "HELM_ERR_START";

@@ -1,6 +1,8 @@
 #include "chart/engine/render_objects.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <map>
 #include <memory>
 
@@ -9,6 +11,7 @@
 #include "chart/chart/yaml_values.h"
 #include "chart/template/function.h"
 #include "util/encoding.h"
+#include "util/go_strconv.h"
 
 namespace skiff::chart {
 
@@ -138,33 +141,46 @@ Value struct_value(ValueMap fields, std::shared_ptr<const TypeInfo> type) {
 }  // namespace
 
 Result<KubeVersionInfo> parse_kube_version(std::string_view text) {
-  // version.ParseGeneric: optional leading "v", then at least major.minor, numeric.
+  // k8s.io/apimachinery's version.ParseGeneric: blanks, an optional "v", then two or more
+  // dot-separated numbers; whatever follows them is ignored.
+  const std::string quoted = go_quote(text);
   std::string_view s = text;
-  size_t b = s.find_first_not_of(" \t");
-  s = b == std::string_view::npos ? "" : s.substr(b);
+  while (!s.empty() && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r' || s[0] == '\f' || s[0] == '\v'))
+    s.remove_prefix(1);
   if (!s.empty() && s[0] == 'v') s.remove_prefix(1);
-  std::vector<std::string> parts;
-  size_t end = s.find_first_of("-+");
-  std::string_view core = s.substr(0, end);
-  size_t start = 0;
+  std::vector<std::string_view> parts;
+  size_t i = 0;
   while (true) {
-    size_t dot = core.find('.', start);
-    parts.emplace_back(core.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
+    size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == start) return Error::invalid("could not parse " + quoted + " as version");  // only before the first
+    parts.push_back(s.substr(start, i - start));
+    if (i + 1 < s.size() && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9') {
+      ++i;
+      continue;
+    }
+    break;
   }
-  bool ok = parts.size() >= 2;
-  for (const auto& p : parts) {
-    if (!all_digits(p) || (p.size() > 1 && p[0] == '0')) ok = false;
+  if (parts.size() < 2) return Error::invalid("illegal version string " + quoted);
+  if (parts[0].size() > 1 && parts[0][0] == '0') {
+    return Error::invalid("illegal zero-prefixed version component " + go_quote(parts[0]) + " in " + quoted);
   }
-  if (!ok) return Error::invalid("could not parse \"" + std::string(text) + "\" as version");
+  std::vector<unsigned long long> numbers;
+  for (auto p : parts) {
+    errno = 0;
+    unsigned long long n = std::strtoull(std::string(p).c_str(), nullptr, 10);
+    if (errno == ERANGE) {
+      return Error::invalid("illegal non-numeric version component " + go_quote(p) + " in " + quoted +
+                            ": strconv.ParseUint: parsing " + go_quote(p) + ": value out of range");
+    }
+    numbers.push_back(n);
+  }
   KubeVersionInfo kv;
   kv.version = text.substr(0, 1) == "v" ? std::string(text) : "v" + std::string(text);
-  std::string patch = parts.size() > 2 ? std::to_string(std::stoull(parts[2])) : "0";
-  kv.major = std::to_string(std::stoull(parts[0]));
-  kv.minor = std::to_string(std::stoull(parts[1]));
-  kv.normalized = "v" + kv.major + "." + kv.minor + "." + patch;
-  if (end != std::string_view::npos) kv.normalized += std::string(s.substr(end));
+  kv.major = std::to_string(numbers[0]);
+  kv.minor = std::to_string(numbers[1]);
+  kv.normalized = "v";
+  for (size_t n = 0; n < numbers.size(); ++n) kv.normalized += (n ? "." : "") + std::to_string(numbers[n]);
   return kv;
 }
 

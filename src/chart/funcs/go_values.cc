@@ -82,6 +82,11 @@ std::string strval(const Value& in) {
   Value v = in.unboxed();
   if (v.kind() == Kind::kString && !v.type_info()) return v.as_string();
   if (v.type_info() && v.type_info()->stringer) return v.type_info()->stringer(v);
+  if (v.kind() == Kind::kSlice && v.elem_kind() == Kind::kUint8) {  // []byte: its bytes
+    std::string bytes;
+    for (const auto& item : v.list_items()) bytes += static_cast<char>(item.unboxed().as_uint());
+    return bytes;
+  }
   return tmpl::go_format_value(v);
 }
 

@@ -349,6 +349,13 @@ class Printer {
       }
       buf += f.sharp_v ? '}' : ']';
     } else if (k == Kind::kSlice) {
+      // A []byte reads as the string it holds under %s, %q, %x and %X.
+      if (v.elem_kind() == Kind::kUint8 && (verb == 's' || verb == 'q' || verb == 'x' || verb == 'X')) {
+        std::string bytes;
+        for (const auto& item : v.list_items()) bytes += static_cast<char>(item.unboxed().as_uint());
+        print_string(bytes, verb, &v);
+        return;
+      }
       if (f.sharp_v && v.is_nil_container()) {
         buf += v.type_name() + "(nil)";
         return;

@@ -133,25 +133,14 @@ class Parser {
   }
 
   Result<Json> json_value() {
-    // Decode one JSON value from the rest of the input (Go's json.Decoder).
+    // Decode one JSON value from the rest of the input, as Go's json.Decoder: the value's extent
+    // is found first (a bracketed or quoted value to its closing character, a number or literal
+    // to the first character that cannot continue it), then parsed.
     std::string_view rest = sc_.rest();
-    size_t consumed = 0;
+    size_t consumed = json_value_extent(rest);
+    if (consumed == std::string_view::npos) return fail("unexpected end of JSON input");
     Json value;
     try {
-      auto sax_end = [&]() {
-        // Find the shortest prefix that parses as a complete JSON value.
-        for (size_t n = 1; n <= rest.size(); ++n) {
-          if (Json::accept(rest.substr(0, n))) {
-            // Extend while still accepting (numbers: "12" vs "1").
-            size_t m = n;
-            while (m < rest.size() && Json::accept(rest.substr(0, m + 1))) ++m;
-            return m;
-          }
-        }
-        return std::string_view::npos;
-      };
-      consumed = sax_end();
-      if (consumed == std::string_view::npos) return fail("unexpected end of JSON input");
       value = Json::parse(rest.substr(0, consumed));
     } catch (const std::exception& e) {
       return fail(e.what());
@@ -159,6 +148,41 @@ class Parser {
     sc_.skip(consumed);
     numbers_to_float(value);  // encoding/json decodes numbers as float64
     return value;
+  }
+
+  static size_t json_value_extent(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size() && isspace(static_cast<unsigned char>(s[i]))) ++i;
+    if (i == s.size()) return std::string_view::npos;
+    auto skip_string = [&](size_t at) {  // at: the opening quote; returns the index after the closing one
+      for (size_t k = at + 1; k < s.size(); ++k) {
+        if (s[k] == '\\') {
+          ++k;
+        } else if (s[k] == '"') {
+          return k + 1;
+        }
+      }
+      return std::string_view::npos;
+    };
+    if (s[i] == '"') return skip_string(i);
+    if (s[i] == '{' || s[i] == '[') {
+      int depth = 0;
+      for (size_t k = i; k < s.size(); ++k) {
+        if (s[k] == '"') {
+          k = skip_string(k);
+          if (k == std::string_view::npos) return k;
+          --k;
+        } else if (s[k] == '{' || s[k] == '[') {
+          ++depth;
+        } else if ((s[k] == '}' || s[k] == ']') && --depth == 0) {
+          return k + 1;
+        }
+      }
+      return std::string_view::npos;
+    }
+    size_t k = i;
+    while (k < s.size() && (isalnum(static_cast<unsigned char>(s[k])) || s[k] == '+' || s[k] == '-' || s[k] == '.')) ++k;
+    return k == i ? i + 1 : k;  // a stray character: parsing it fails with the parser's message
   }
 
   // valList: "{a,b}" lists. Returns nullopt (ErrNotList) when the value is not a list.

@@ -5,18 +5,21 @@
 #include <sstream>
 
 #include "chart/chart/yaml_values.h"
+#include "chart/repo/http_get.h"
 #include "chart/values/strvals.h"
 
 namespace skiff::chart {
 
 namespace {
 
+// helm's readFile: "-" is stdin, an http(s) URL is downloaded, anything else is a local file.
 Result<std::string> read_file(const std::string& path) {
   std::stringstream ss;
   if (path.find_first_not_of(" \t") != std::string::npos && path.substr(path.find_first_not_of(" \t")) == "-") {
     ss << std::cin.rdbuf();
     return ss.str();
   }
+  if (path.starts_with("http://") || path.starts_with("https://")) return repo::http_get(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error::not_found("open " + path + ": no such file or directory");
   ss << in.rdbuf();
