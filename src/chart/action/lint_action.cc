@@ -166,7 +166,11 @@ void lint_templates(Linter& l, const Json& overrides, const std::string& ns, boo
   if (!l.rule(kError, dir, loaded.ok() ? "" : loaded.error().message)) return;
   auto chart = *loaded;
   if (!process_dependencies(*chart, overrides).ok()) return;
-  auto values = coalesce_values(*chart, overrides);
+  auto coalesced = coalesce_values(*chart, overrides);
+  if (!coalesced.ok()) return;
+  // helm lint hands the coalesced values to ToRenderValues, which coalesces them once more:
+  // a key whose chart default is null is then dropped rather than kept as null.
+  auto values = coalesce_values(*chart, *coalesced);
   if (!values.ok()) return;
   if (!skip_schema) {
     Status valid = validate_values_against_schemas(*chart, *values);

@@ -1,10 +1,10 @@
 // values.schema.json validation (helm's ValidateAgainstSchema with
 // santhosh-tekuri/jsonschema v6): the chart's schema against its values, then each
-// subchart's against its section. Supports the JSON Schema keywords charts use:
-// type, enum, const, properties, required, additionalProperties, patternProperties,
-// items, min/maxItems, uniqueItems, minimum/maximum (and exclusive forms),
-// min/maxLength, pattern, allOf/anyOf/oneOf/not, if/then/else and local $ref.
-// Remote $refs are reported as not supported.
+// subchart's against its section, with v6's keyword order, failure tree and wording (drafts
+// 4, 6, 7, 2019-09 and 2020-12, the default). Not evaluated: format (v6 asserts it before
+// 2019-09), content*, unevaluated*, $dynamicRef; remote $refs are reported as not
+// supported. A schema is first checked against the parts of its draft's metaschema that
+// charts get wrong (keyword value types, type names, lengths, subschema shapes).
 #pragma once
 
 #include "chart/chart/chart.h"
