@@ -80,6 +80,9 @@ static void add_repo_management_commands(CLI::App* repo, ChartFlags::Impl& impl)
 struct ChartFlags::Impl {
   chart::TemplateOptions tmpl;
   chart::PackageOptions package;
+  std::vector<std::string> package_paths;
+  bool package_dependency_update = false;
+  bool skip_refresh = false;
   chart::LintOptions lint;
   chart::RepoIndexOptions index;
   chart::PullOptions pull;
@@ -279,20 +282,37 @@ void declare_lint(CLI::App* chart, ChartFlags::Impl& impl) {
 }
 
 void declare_package(CLI::App* chart, ChartFlags::Impl& impl) {
-  CLI::App* package = chart->add_subcommand("package", "Package a chart directory into a chart archive");
-  package->add_option("path", impl.package.path, "CHART_PATH")->required();
+  CLI::App* package = chart->add_subcommand("package", "Package chart directories into chart archives");
+  package->add_option("paths", impl.package_paths, "CHART_PATH...")->required();
   package->add_option("--version", impl.package.version, "Set the version on the chart to this semver version");
   package->add_option("--app-version", impl.package.app_version, "Set the appVersion on the chart");
   package->add_option("-d,--destination", impl.package.destination, "Location to write the chart");
+  package->add_flag("-u,--dependency-update", impl.package_dependency_update,
+                    "Update dependencies from Chart.yaml to charts/ before packaging");
+  for (const char* option : {"--ca-file", "--cert-file", "--key-file", "--keyring", "--username", "--password"}) {
+    ignored_option(package, option, "As helm package's (dependency downloads); no effect here");
+  }
+  for (const char* flag : {"--insecure-skip-tls-verify", "--plain-http"}) ignored_flag(package, flag, "As helm package's");
   impl.actions.emplace_back(package, [&impl] {
-    auto saved = chart::package_chart(impl.package);
-    if (saved.ok()) return print_result("Successfully packaged chart and saved it to: " + *saved + "\n");
-    return print_result(saved);
+    for (const auto& path : impl.package_paths) {
+      if (impl.package_dependency_update) {
+        std::string discarded;  // helm discards the update's report here
+        Status updated = chart::dependency_update(path, false, discarded);
+        if (!updated.ok()) return print_result(std::move(updated).error());
+      }
+      impl.package.path = path;
+      auto saved = chart::package_chart(impl.package);
+      if (!saved.ok()) return print_result(saved);
+      std::cout << "Successfully packaged chart and saved it to: " << *saved << "\n";
+    }
+    std::cout.flush();
+    return 0;
   });
 }
 
 void declare_show(CLI::App* chart, ChartFlags::Impl& impl) {
   CLI::App* show = chart->add_subcommand("show", "Show information of a chart");
+  show->alias("inspect");
   show->require_subcommand(1);
   const std::pair<const char*, chart::ShowKind> kinds[] = {{"all", chart::ShowKind::kAll},
                                                            {"chart", chart::ShowKind::kChart},
@@ -315,14 +335,28 @@ void declare_dependency(CLI::App* chart, ChartFlags::Impl& impl) {
   CLI::App* dep = chart->add_subcommand("dependency", "Manage a chart's dependencies");
   dep->alias("dep");
   dep->require_subcommand(1);
-  using DepFn = Result<std::string> (*)(const std::string&);
-  const std::pair<const char*, DepFn> dep_cmds[] = {{"list", chart::dependency_list},
-                                                    {"update", chart::dependency_update},
+  CLI::App* list = dep->add_subcommand("list", "List the dependencies of a chart");
+  list->alias("ls");
+  list->add_option("chart", impl.dep_path, "CHART")->default_val(".");
+  impl.actions.emplace_back(list, [&impl] { return print_result(chart::dependency_list(impl.dep_path)); });
+  using DepFn = Status (*)(const std::string&, bool, std::string&);
+  const std::pair<const char*, DepFn> fetching[] = {{"update", chart::dependency_update},
                                                     {"build", chart::dependency_build}};
-  for (const auto& [name, fn] : dep_cmds) {
+  for (const auto& [name, fn] : fetching) {
     CLI::App* d = dep->add_subcommand(name, std::string("dependency ") + name);
+    if (std::string_view(name) == "update") d->alias("up");
     d->add_option("chart", impl.dep_path, "CHART")->default_val(".");
-    impl.actions.emplace_back(d, [&impl, f = fn] { return print_result(f(impl.dep_path)); });
+    d->add_flag("--skip-refresh", impl.skip_refresh, "Do not refresh the local repository cache");
+    for (const char* option : {"--ca-file", "--cert-file", "--key-file", "--keyring", "--username", "--password"}) {
+      ignored_option(d, option, "As helm's (chart downloads over TLS or with credentials)");
+    }
+    for (const char* flag : {"--insecure-skip-tls-verify", "--plain-http"}) ignored_flag(d, flag, "As helm's");
+    impl.actions.emplace_back(d, [&impl, f = fn] {
+      std::string out;
+      Status done = f(impl.dep_path, impl.skip_refresh, out);
+      std::cout << out;
+      return print_result(done.ok() ? Result<std::string>(std::string()) : Result<std::string>(std::move(done).error()));
+    });
   }
 }
 
@@ -604,6 +638,14 @@ void declare_get(CLI::App* chart, ChartFlags::Impl& impl) {
   }
 }
 
+// A single-value flag given twice takes the last value, as with helm's pflag.
+void last_value_wins(CLI::App* app) {
+  for (CLI::Option* opt : app->get_options()) {
+    if (opt->get_items_expected_max() == 1) opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
+  for (CLI::App* sub : app->get_subcommands({})) last_value_wins(sub);
+}
+
 // The subcommands of `skiff chart`, in the order help lists them, with an alias if any.
 struct ChartSubcommand {
   std::string_view name;
@@ -618,7 +660,7 @@ constexpr ChartSubcommand kChartSubcommands[] = {
     {"create", "", declare_create},
     {"lint", "", declare_lint},
     {"package", "", declare_package},
-    {"show", "", declare_show},
+    {"show", "inspect", declare_show},
     {"dependency", "dep", declare_dependency},
     {"repo", "", declare_repo},
     {"pull", "", declare_pull},
@@ -651,6 +693,7 @@ CLI::App* add_chart_command(CLI::App& app, ChartFlags& flags, std::string_view i
   for (const auto& c : kChartSubcommands) {
     if (!known || c.invoked_as(invoked)) c.declare(chart, *flags.impl);
   }
+  last_value_wins(chart);
   return chart;
 }
 

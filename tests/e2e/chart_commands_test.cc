@@ -460,6 +460,9 @@ TEST_F(ChartCommands, MalformedChartsFailLikeHelm) {
     }
     expect_same(std::string("show chart ") + c.name);
   }
+  // A directory without Chart.yaml, as helm 4's version-detecting loader words it.
+  write_both("nochart/templates/a.yaml", "a: b\n");
+  expect_same("template rel nochart");
 }
 
 TEST_F(ChartCommands, RepoIndexMatchesHelm) {
@@ -545,6 +548,25 @@ TEST_F(ChartCommands, DependencyUpdateBuildListMatchHelm) {
   EXPECT_EQ(names(dir("helm") / "app" / "charts"), names(dir("skiff") / "app" / "charts"));
   EXPECT_FALSE(fs::exists(dir("skiff") / "app" / "charts" / "remote-0.1.0.tgz"));
   expect_same("template rel app");
+  // Versions no chart satisfies are listed together; a chart the repository lacks is named.
+  write_both("app/Chart.yaml", chart_yaml + "dependencies:\n- name: local\n  version: \">=9.0.0\"\n  repository: "
+                                            "file://../local\n- name: remote\n  version: ~7.0.0\n  repository: " +
+                                   url + "\n");
+  expect_same("dependency update app");
+  expect_same("dependency update app --skip-refresh");
+  write_both("app/Chart.yaml", chart_yaml + "dependencies:\n- name: nosuch\n  version: 1.0.0\n  repository: " + url + "\n");
+  expect_same("dependency update app");
+  // package -u updates first (quietly); several charts are packaged in turn.
+  fs::remove_all(dir("helm") / "app" / "charts");
+  fs::remove_all(dir("skiff") / "app" / "charts");
+  write_both("app/Chart.yaml", chart_yaml + "dependencies:\n- name: local\n  version: \">=0.1.0\"\n  repository: "
+                                            "file://../local\n");
+  expect_same("package -u app local --version 1.0.0 --version 2.0.0");
+  // (Chart.lock's size follows its generated time, so only the entries are compared.)
+  auto entries = [](const fs::path& archive) { return run_command({"tar", "-tzf", archive.string()}).out; };
+  EXPECT_EQ(entries(dir("helm") / "app-2.0.0.tgz"), entries(dir("skiff") / "app-2.0.0.tgz"));
+  expect_same("inspect chart local");
+  expect_same("dep ls app");
 }
 
 TEST_F(ChartCommands, PullMatchesHelm) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "chart/action/repo_commands.h"
@@ -17,6 +18,7 @@
 #include "chart/repo/http_get.h"
 #include "chart/repo/index.h"
 #include "chart/repo/repo_file.h"
+#include "util/go_strconv.h"
 
 namespace skiff::chart {
 
@@ -189,8 +191,10 @@ Result<Json> repo_index_for(const std::string& repo_url, std::map<std::string, J
   return index;
 }
 
-Result<Resolved> resolve(const fs::path& chart_dir, const Dependency& dep, const RepoPlan& plan,
-                         std::map<std::string, Json>& indexes, std::string& out) {
+// One dependency's version; nullopt when no version satisfies its constraint (helm's resolver
+// lists every such dependency in one error).
+Result<std::optional<Resolved>> resolve(const fs::path& chart_dir, const Dependency& dep, const RepoPlan& plan,
+                                        std::map<std::string, Json>& indexes, std::string& out) {
   Resolved r;
   r.locked.name = dep.name;
   r.locked.repository = dep.repository;
@@ -201,7 +205,7 @@ Result<Resolved> resolve(const fs::path& chart_dir, const Dependency& dep, const
                             " does not satisfy the constraint " + dep.version);
     }
     r.locked.version = c->metadata.version;
-    return r;
+    return std::optional<Resolved>(std::move(r));
   }
   if (dep.repository.rfind("file://", 0) == 0) {
     fs::path local = (chart_dir / dep.repository.substr(7)).lexically_normal();
@@ -210,11 +214,9 @@ Result<Resolved> resolve(const fs::path& chart_dir, const Dependency& dep, const
       return Error::not_found("directory " + local.string() + " not found");
     }
     SKIFF_ASSIGN_OR_RETURN(auto c, load_chart(local.string()));
-    if (!dep.version.empty() && !version_matches(dep.version, c->metadata.version)) {
-      return Error::invalid("can't get a valid version for dependency " + dep.name);
-    }
+    if (!dep.version.empty() && !version_matches(dep.version, c->metadata.version)) return std::optional<Resolved>();
     r.locked.version = c->metadata.version;
-    return r;
+    return std::optional<Resolved>(std::move(r));
   }
   if (is_oci(dep.repository)) {
     auto fetched = detail::fetch_oci_chart(trim_slash(dep.repository) + "/" + dep.name, {"", dep.version, "", ""});
@@ -224,7 +226,7 @@ Result<Resolved> resolve(const fs::path& chart_dir, const Dependency& dep, const
     r.oci = std::move(*fetched);
     const std::string& file = r.oci.file_name;  // NAME-VERSION.tgz
     r.locked.version = file.substr(dep.name.size() + 1, file.size() - dep.name.size() - 5);
-    return r;
+    return std::optional<Resolved>(std::move(r));
   }
   Json index;
   if (auto managed = plan.managed.find(dep.name); managed != plan.managed.end()) {
@@ -237,33 +239,50 @@ Result<Resolved> resolve(const fs::path& chart_dir, const Dependency& dep, const
   } else {
     SKIFF_ASSIGN_OR_RETURN(index, repo_index_for(dep.repository, indexes, out));
   }
-  auto found = repo::find_chart_version(index, dep.name, dep.version);
-  if (!found.ok()) {
-    return Error::not_found("can't get a valid version for repositories " + dep.name +
-                            ". Try changing the version constraint in Chart.yaml");
+  const Json* entries = index.is_object() && index.contains("entries") ? &index["entries"] : nullptr;
+  if (!entries || !entries->is_object() || !entries->contains(dep.name)) {
+    return Error::not_found(dep.name + " chart not found in repo " + dep.repository);
   }
+  auto found = repo::find_chart_version(index, dep.name, dep.version);
+  if (!found.ok()) return std::optional<Resolved>();
   r.locked.version = found->value("version", "");
   const Json& urls = (*found)["urls"];
   if (urls.is_array() && !urls.empty()) r.url = repo::resolve_chart_url(dep.repository, urls[0].get<std::string>());
-  return r;
+  return std::optional<Resolved>(std::move(r));
 }
 
 // Resolves every dependency (after the repository updates helm prints first).
-Result<std::vector<Resolved>> resolve_all(const fs::path& chart_dir, std::vector<Dependency>& deps, std::string& out) {
+Result<std::vector<Resolved>> resolve_all(const fs::path& chart_dir, std::vector<Dependency>& deps, bool skip_refresh,
+                                          std::string& out) {
   SKIFF_ASSIGN_OR_RETURN(RepoPlan plan, plan_repositories(deps));
   std::map<std::string, Json> indexes;
   if (!plan.unmanaged.empty()) {
-    out += "Getting updates for unmanaged Helm repositories...\n";
+    // With --skip-refresh helm reads the indexes it cached before; here they are fetched, quietly.
+    std::string fetch_report;
+    std::string& report = skip_refresh ? fetch_report : out;
+    if (!skip_refresh) out += "Getting updates for unmanaged Helm repositories...\n";
     for (const auto& url : plan.unmanaged) {
-      auto index = repo_index_for(url, indexes, out);
+      auto index = repo_index_for(url, indexes, report);
       if (!index.ok()) return index.error();
     }
   }
-  update_repositories(plan.repos, out);
+  if (!skip_refresh) update_repositories(plan.repos, out);
   std::vector<Resolved> resolved;
+  std::vector<std::string> missing;
   for (const auto& d : deps) {
-    SKIFF_ASSIGN_OR_RETURN(Resolved r, resolve(chart_dir, d, plan, indexes, out));
-    resolved.push_back(std::move(r));
+    SKIFF_ASSIGN_OR_RETURN(std::optional<Resolved> r, resolve(chart_dir, d, plan, indexes, out));
+    if (r) {
+      resolved.push_back(std::move(*r));
+    } else {
+      missing.push_back(go_quote(d.name) + " (repository " + go_quote(d.repository) + ", version " + go_quote(d.version) + ")");
+    }
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    return Error::invalid("can't get a valid version for " + std::to_string(missing.size()) + " subchart(s): " + list +
+                          ". Make sure a matching chart version exists in the repo, or change the version constraint "
+                          "in Chart.yaml");
   }
   return resolved;
 }
@@ -296,8 +315,7 @@ Result<std::shared_ptr<Chart>> load_chart_file(const fs::path& path) {
 // Writes each resolved dependency into charts/, then deletes what charts/ held before and no
 // longer should (helm's safeMoveDeps): every file not just written that loads as a chart other
 // than a dependency without a repository.
-Result<std::string> download_all(const fs::path& chart_dir, const std::vector<Resolved>& deps) {
-  std::string out;
+Status download_all(const fs::path& chart_dir, const std::vector<Resolved>& deps, std::string& out) {
   out += "Saving " + std::to_string(deps.size()) + " charts\n";
   fs::path charts = chart_dir / "charts";
   std::error_code ec;
@@ -348,7 +366,7 @@ Result<std::string> download_all(const fs::path& chart_dir, const std::vector<Re
     }
     if (!local.count((*loaded)->name())) fs::remove(path, ec);
   }
-  return out;
+  return ok_status();
 }
 
 }  // namespace
@@ -382,14 +400,15 @@ Result<std::string> dependency_list(const std::string& chart_path) {
   return out;
 }
 
-Result<std::string> dependency_update(const std::string& chart_path) {
+Status dependency_update(const std::string& chart_path, bool skip_refresh, std::string& out) {
   SKIFF_ASSIGN_OR_RETURN(auto c, load_chart(chart_path));
   std::vector<Dependency> req = c->metadata.dependencies;
-  if (req.empty()) return std::string("No dependencies found\n");
-  std::string out;
-  SKIFF_ASSIGN_OR_RETURN(std::vector<Resolved> resolved, resolve_all(chart_path, req, out));
-  SKIFF_ASSIGN_OR_RETURN(std::string saved, download_all(chart_path, resolved));
-  out += saved;
+  if (req.empty()) {
+    out += "No dependencies found\n";
+    return ok_status();
+  }
+  SKIFF_ASSIGN_OR_RETURN(std::vector<Resolved> resolved, resolve_all(chart_path, req, skip_refresh, out));
+  SKIFF_TRY(download_all(chart_path, resolved, out));
   Lock lock;
   for (const auto& r : resolved) lock.dependencies.push_back(r.locked);
   lock.digest = hash_requirements(req, lock.dependencies);
@@ -398,18 +417,18 @@ Result<std::string> dependency_update(const std::string& chart_path) {
   fs::path lock_path = fs::path(chart_path) / (c->metadata.api_version == "v1" ? "requirements.lock" : "Chart.lock");
   if (c->lock_file) {
     auto old = parse_lock(c->lock_file->data, "Chart.lock");
-    if (old.ok() && old->digest == lock.digest) return out;
+    if (old.ok() && old->digest == lock.digest) return ok_status();
   }
   SKIFF_ASSIGN_OR_RETURN(std::string text, marshal_lock(lock));
   std::ofstream f(lock_path, std::ios::binary | std::ios::trunc);
   f << text;
   if (!f) return Error::internal("write " + lock_path.string() + " failed");
-  return out;
+  return ok_status();
 }
 
-Result<std::string> dependency_build(const std::string& chart_path) {
+Status dependency_build(const std::string& chart_path, bool skip_refresh, std::string& out) {
   SKIFF_ASSIGN_OR_RETURN(auto c, load_chart(chart_path));
-  if (!c->lock_file) return dependency_update(chart_path);
+  if (!c->lock_file) return dependency_update(chart_path, skip_refresh, out);
   SKIFF_ASSIGN_OR_RETURN(Lock lock, parse_lock(c->lock_file->data, "Chart.lock"));
   std::vector<Dependency> req = c->metadata.dependencies;
   if (auto planned = plan_repositories(req); !planned.ok()) return planned.error();  // aliases -> URLs, as locked
@@ -433,10 +452,8 @@ Result<std::string> dependency_build(const std::string& chart_path) {
     return Error::not_found("no repository definition for " + joined +
                             ". Please add the missing repos via 'helm repo add'");
   }
-  std::string out;
-  SKIFF_ASSIGN_OR_RETURN(std::vector<Resolved> resolved, resolve_all(chart_path, lock.dependencies, out));
-  SKIFF_ASSIGN_OR_RETURN(std::string saved, download_all(chart_path, resolved));
-  return out + saved;
+  SKIFF_ASSIGN_OR_RETURN(std::vector<Resolved> resolved, resolve_all(chart_path, lock.dependencies, skip_refresh, out));
+  return download_all(chart_path, resolved, out);
 }
 
 }  // namespace skiff::chart

@@ -60,7 +60,7 @@ Status validate_release_name(const std::string& name) {
 
 Result<std::shared_ptr<Chart>> load_installable_chart(const std::string& path) {
   if (!fs::exists(path)) return Error::not_found("path \"" + path + "\" not found");
-  SKIFF_ASSIGN_OR_RETURN(std::shared_ptr<Chart> chart, load_chart(path));
+  SKIFF_ASSIGN_OR_RETURN(std::shared_ptr<Chart> chart, load_chart_detecting_version(path));
   if (!(chart->metadata.type.empty() || chart->metadata.type == "application")) {
     return Error::invalid(chart->metadata.type + " charts are not installable");
   }

@@ -91,9 +91,11 @@ Result<std::string> pull_chart(const PullOptions& opts);
 // `helm dependency list CHART`.
 Result<std::string> dependency_list(const std::string& chart_path);
 // `helm dependency update CHART`: resolves versions, writes charts/*.tgz and Chart.lock.
-Result<std::string> dependency_update(const std::string& chart_path);
+// What it reports goes to `out` as it happens, so a failure keeps what came before it.
+// skip_refresh (--skip-refresh): resolve against the cached indexes of helm's repositories.
+Status dependency_update(const std::string& chart_path, bool skip_refresh, std::string& out);
 // `helm dependency build CHART`: charts/ from Chart.lock (an update when there is none).
-Result<std::string> dependency_build(const std::string& chart_path);
+Status dependency_build(const std::string& chart_path, bool skip_refresh, std::string& out);
 
 // Expands a chart archive into DIR (helm's chartutil.ExpandFile).
 Status expand_chart_archive(const std::string& bytes, const std::string& dir);

@@ -210,7 +210,7 @@ Result<std::string> run_template(const TemplateOptions& opts) {
   SKIFF_ASSIGN_OR_RETURN(Json user_values, merge_value_options(opts.values));
   // Files only .Files reads wait until a template asks for them.
   const LoadOptions load_options{.defer_file_contents = true};
-  SKIFF_ASSIGN_OR_RETURN(std::shared_ptr<Chart> chart, load_chart(chart_path, load_options));
+  SKIFF_ASSIGN_OR_RETURN(std::shared_ptr<Chart> chart, load_chart_detecting_version(chart_path, load_options));
   if (!(chart->metadata.type.empty() || chart->metadata.type == "application")) {
     return Error::invalid(chart->metadata.type + " charts are not installable");
   }
@@ -218,9 +218,8 @@ Result<std::string> run_template(const TemplateOptions& opts) {
   if (!chart->metadata.dependencies.empty()) {
     Status complete = check_dependencies(*chart);
     if (!complete.ok() && opts.dependency_update && fs::is_directory(chart_path)) {
-      SKIFF_ASSIGN_OR_RETURN(std::string updated, dependency_update(chart_path));
-      stdout_text += updated;
-      auto reloaded = load_chart(chart_path, load_options);
+      SKIFF_TRY(dependency_update(chart_path, false, stdout_text));
+      auto reloaded = load_chart_detecting_version(chart_path, load_options);
       if (!reloaded.ok()) return Error::invalid("failed reloading chart after repo update: " + reloaded.error().message);
       chart = *reloaded;
       complete = check_dependencies(*chart);

@@ -180,6 +180,18 @@ Result<std::shared_ptr<Chart>> load_chart(const std::string& path, const LoadOpt
   return load_chart_archive(bytes);
 }
 
+Result<std::shared_ptr<Chart>> load_chart_detecting_version(const std::string& path, const LoadOptions& options) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    const std::string chart_yaml = (fs::absolute(path).lexically_normal() / "Chart.yaml").string();
+    if (!fs::exists(chart_yaml, ec)) {
+      return Error::not_found("unable to detect chart at " + chart_yaml + ": open " + chart_yaml +
+                              ": no such file or directory");
+    }
+  }
+  return load_chart(path, options);
+}
+
 Result<std::shared_ptr<Chart>> load_chart_files(std::vector<ChartFile> files) {
   auto c = std::make_shared<Chart>();
   bool have_metadata = false;

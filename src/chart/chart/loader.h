@@ -20,6 +20,10 @@ struct LoadOptions {
 // A chart directory (honouring .helmignore) or a gzipped tar archive.
 Result<std::shared_ptr<Chart>> load_chart(const std::string& path, const LoadOptions& options = {});
 
+// As helm 4's install, upgrade and template load a chart (the loader that first reads
+// Chart.yaml to detect the chart's API version): a directory without one fails so.
+Result<std::shared_ptr<Chart>> load_chart_detecting_version(const std::string& path, const LoadOptions& options = {});
+
 // A file's contents, read now if the loader deferred them (empty if the file has gone).
 std::string read_deferred_contents(const ChartFile& file);
 
