@@ -377,6 +377,9 @@ TEST_F(ChartCommands, TemplateTakesHelmsOtherFlags) {
   for (const char* version : {"1.19", "v1.30.0-rc.1", "1.29.0-eks-abc", "v1.28.3+k3s1", "1", "abc", "01.2"}) {
     expect_same(std::string("template rel app --show-only templates/kube.yaml --kube-version ") + version);
   }
+  copy_both(dir("helm") / "app", "old");
+  write_both("old/Chart.yaml", read_file((dir("helm") / "app" / "Chart.yaml").string()) + "deprecated: true\n");
+  expect_same("template rel old");  // helm warns on stderr
   write_both("app/files/a.conf", "a=1\n");
   write_both("app/templates/bytes.yaml", "s: {{ .Files.GetBytes \"files/a.conf\" | toString | quote }}\n"
                                           "p: {{ printf \"%s|%x|%v\" (.Files.GetBytes \"files/a.conf\") "

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "chart/action/manifest_sort.h"
+#include "chart/chart/helm_log.h"
 #include "chart/chart/loader.h"
 #include "chart/chart/semver_range.h"
 #include "chart/engine/engine.h"
@@ -64,6 +65,7 @@ Result<std::shared_ptr<Chart>> load_installable_chart(const std::string& path) {
   if (!(chart->metadata.type.empty() || chart->metadata.type == "application")) {
     return Error::invalid(chart->metadata.type + " charts are not installable");
   }
+  if (chart->metadata.deprecated) helm_log("WARN", "this chart is deprecated");
   std::vector<std::string> missing;
   for (const auto& req : chart->metadata.dependencies) {
     bool found = std::any_of(chart->dependencies.begin(), chart->dependencies.end(),

@@ -8,6 +8,7 @@
 #include "chart/action/manifest_sort.h"
 #include "chart/action/repo_commands.h"
 #include "chart/chart/go_glob.h"
+#include "chart/chart/helm_log.h"
 #include "chart/chart/loader.h"
 #include "chart/chart/semver_range.h"
 #include "chart/engine/engine.h"
@@ -214,6 +215,7 @@ Result<std::string> run_template(const TemplateOptions& opts) {
   if (!(chart->metadata.type.empty() || chart->metadata.type == "application")) {
     return Error::invalid(chart->metadata.type + " charts are not installable");
   }
+  if (chart->metadata.deprecated) helm_log("WARN", "this chart is deprecated");
   std::string stdout_text;
   if (!chart->metadata.dependencies.empty()) {
     Status complete = check_dependencies(*chart);

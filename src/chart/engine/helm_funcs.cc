@@ -1,6 +1,6 @@
 #include "chart/engine/helm_funcs.h"
 
-#include <iostream>
+#include "chart/chart/helm_log.h"
 
 #include "chart/funcs/toml.h"
 #include "chart/funcs/yaml_pretty.h"
@@ -33,19 +33,6 @@ std::string trim_newline(std::string s) {
 }
 
 Error wrapped(const std::string& msg) { return Error::invalid(std::string(kWarnStart) + msg + kWarnEnd); }
-
-// A value as Go's slog text handler writes it: bare unless empty or holding a space, '=', '"'
-// or a control character.
-std::string slog_value(const std::string& v) {
-  bool quote = v.empty();
-  for (unsigned char c : v) quote |= c == ' ' || c == '=' || c == '"' || c < 0x20 || c == 0x7f;
-  return quote ? tmpl::go_quote(v) : v;
-}
-
-// helm lint logs what its lint-mode `required` and `fail` skip, on stderr.
-void log_lint(const char* level, const std::string& msg, const std::string& message) {
-  std::cerr << "level=" << level << " msg=" << slog_value(msg) << " message=" << slog_value(message) << "\n";
-}
 
 void add(tmpl::TemplateSet& set, const char* name, std::vector<ParamKind> params, tmpl::Function fn) {
   set.add_function(name, tmpl::make_function(std::move(params), false, std::move(fn)));
@@ -157,12 +144,12 @@ void add_helm_functions(tmpl::TemplateSet& set, std::shared_ptr<IncludeCounts> c
         const bool empty = !nil && v.kind() == Kind::kString && !v.type_info() && v.as_string().empty();
         if (!nil && !empty) return v;
         if (!lint_mode) return wrapped(a[0].as_string());
-        log_lint("WARN", nil ? "missing required value" : "missing required values", a[0].as_string());
+        helm_log("WARN", nil ? "missing required value" : "missing required values", {{"message", a[0].as_string()}});
         return Value::string("");
       });
   add(set, "fail", {ParamKind::kString}, [lint_mode](std::vector<Value>& a, tmpl::CallContext&) -> Result<Value> {
     if (!lint_mode) return wrapped(a[0].as_string());
-    log_lint("INFO", "funcMap fail", a[0].as_string());
+    helm_log("INFO", "funcMap fail", {{"message", a[0].as_string()}});
     return Value::string("");
   });
   add(set, "lookup", {ParamKind::kString, ParamKind::kString, ParamKind::kString, ParamKind::kString},

@@ -128,7 +128,7 @@ class Decoder {
       case ResolvedTag::kInt:
         return sc.resolved.is_unsigned ? "0x" + to_hex(sc.resolved.uint) : std::to_string(sc.resolved.integer);
       case ResolvedTag::kFloat: return tmpl::go_format_float(sc.resolved.floating, 'g', -1, 64);
-      case ResolvedTag::kNull: return "<nil>";
+      case ResolvedTag::kNull: return depth == 0 ? "<nil>" : "interface {}(nil)";  // a nil inside a container
       default: return tmpl::go_quote(sc.text);
     }
   }
@@ -140,9 +140,7 @@ class Decoder {
     }
     ++decode_count_;
     if (n->kind != YamlNode::Kind::kScalar) {
-      return Error::invalid(std::string("yaml: invalid map key: ") +
-                            (n->kind == YamlNode::Kind::kMapping ? "map[interface {}]interface {}{...}"
-                                                                 : "[]interface {}{...}"));
+      return Error::invalid("yaml: invalid map key: " + go_syntax(n));
     }
     SKIFF_ASSIGN_OR_RETURN(DecodedScalar s, decode_scalar(*n));
     switch (s.tag) {
