@@ -50,9 +50,18 @@ int version_rank(const std::string& v) {
   return stability * 100000 + major * 100 + minor;
 }
 
-const std::vector<std::string> kSubresourceVerbs = {"get", "patch", "update"};
+// The subresources this server serves; discovery lists them with Kubernetes' kinds and verbs
+// (kubectl drain, for one, evicts only when pods/eviction is listed, and deletes otherwise).
+bool serves_subresource(const api::ResourceInfo& r, const std::string& sub) {
+  if (sub == "status" || sub == "scale") return true;
+  const bool core_pods = r.gvk.group.empty() && r.resource == "pods";
+  return core_pods && (sub == "binding" || sub == "eviction" || sub == "log" || sub == "exec" || sub == "attach" ||
+                       sub == "portforward");
+}
 
-bool serves_subresource(const std::string& sub) { return sub == "status" || sub == "scale"; }
+Json response_kind(const api::SubresourceInfo& s) {
+  return {{"group", s.gvk.group}, {"version", s.gvk.version}, {"kind", s.gvk.kind}};
+}
 
 Json api_resource(const api::ResourceInfo& r) {
   Json j = {{"name", r.resource},         {"singularName", r.singular}, {"namespaced", r.namespaced},
@@ -62,13 +71,14 @@ Json api_resource(const api::ResourceInfo& r) {
   return j;
 }
 
-Json api_subresource(const api::ResourceInfo& r, const std::string& sub) {
-  Json j = {{"name", r.resource + "/" + sub}, {"singularName", ""}, {"namespaced", r.namespaced},
-            {"kind", r.gvk.kind},             {"verbs", kSubresourceVerbs}};
-  if (sub == "scale") {
-    j["group"] = "autoscaling";
-    j["version"] = "v1";
-    j["kind"] = "Scale";
+// Kubernetes names the group and version of a subresource's kind only where they differ from
+// the resource's (pods/eviction: policy/v1; deployments/scale: autoscaling/v1).
+Json api_subresource(const api::ResourceInfo& r, const api::SubresourceInfo& s) {
+  Json j = {{"name", r.resource + "/" + s.name}, {"singularName", ""}, {"namespaced", r.namespaced},
+            {"kind", s.gvk.kind},                {"verbs", s.verbs}};
+  if (s.gvk.group != r.gvk.group || s.gvk.version != r.gvk.version) {
+    j["group"] = s.gvk.group;
+    j["version"] = s.gvk.version;
   }
   return j;
 }
@@ -82,11 +92,9 @@ Json aggregated_resource(const api::ResourceInfo& r) {
   if (!r.short_names.empty()) j["shortNames"] = r.short_names;
   if (!r.categories.empty()) j["categories"] = r.categories;
   Json subs = Json::array();
-  for (const auto& sub : r.subresources) {
-    if (!serves_subresource(sub)) continue;
-    Json kind = sub == "scale" ? Json{{"group", "autoscaling"}, {"version", "v1"}, {"kind", "Scale"}}
-                               : Json{{"group", r.gvk.group}, {"version", r.gvk.version}, {"kind", r.gvk.kind}};
-    subs.push_back({{"subresource", sub}, {"responseKind", kind}, {"verbs", kSubresourceVerbs}});
+  for (const auto& s : r.subresource_infos) {
+    if (!serves_subresource(r, s.name)) continue;
+    subs.push_back({{"subresource", s.name}, {"responseKind", response_kind(s)}, {"verbs", s.verbs}});
   }
   if (!subs.empty()) j["subresources"] = subs;
   return j;
@@ -130,8 +138,8 @@ Discovery::Discovery(const api::SchemaRegistry& schemas) {
       std::sort(list.begin(), list.end(), [](auto* a, auto* b) { return a->resource < b->resource; });
       for (const auto* r : list) {
         resources.push_back(api_resource(*r));
-        for (const auto& sub : r->subresources)
-          if (serves_subresource(sub)) resources.push_back(api_subresource(*r, sub));
+        for (const auto& s : r->subresource_infos)
+          if (serves_subresource(*r, s.name)) resources.push_back(api_subresource(*r, s));
         agg_resources.push_back(aggregated_resource(*r));
       }
       std::string gv = g.empty() ? v : g + "/" + v;

@@ -200,9 +200,13 @@ class ReplicaSetController final : public Controller {
       std::lock_guard lk(errors_mu_);
       if (auto it = last_create_error_.find(key); it != last_create_error_.end()) failure = it->second;
     }
+    // As Kubernetes' calculateStatus, a failure condition already set is left as it is: each
+    // attempt's error names a new pod, and rewriting it would wake this controller again.
     if (!failure.empty()) {
-      set_condition(wanted, {{"type", "ReplicaFailure"}, {"status", "True"}, {"reason", "FailedCreate"},
-                             {"message", failure}}, now);
+      if (!find_condition(set, "ReplicaFailure")) {
+        set_condition(wanted, {{"type", "ReplicaFailure"}, {"status", "True"}, {"reason", "FailedCreate"},
+                               {"message", failure}}, now);
+      }
     } else if (wanted.contains("conditions")) {
       Json kept = Json::array();
       for (const auto& c : wanted["conditions"])

@@ -46,6 +46,39 @@ TEST(ReplicaSetController, CreatesPodsOwnedByTheSetAndReportsStatus) {
   EXPECT_EQ(live_pods(f, "app=web"), 3u);
 }
 
+// Creates a quota refuses fail with a new pod name each time: the set reports the first failure
+// and then backs off, instead of rewriting its status (and waking itself) on every attempt.
+TEST(ReplicaSetController, BacksOffWhenCreatesAreRefused) {
+  ControllerFixture f({"replicaset", "resourcequota"});
+  f.cluster().enable_admission({"ResourceQuota"});
+  f.cluster().create("", "v1", "resourcequotas",
+                     {{"apiVersion", "v1"},
+                      {"kind", "ResourceQuota"},
+                      {"metadata", {{"name", "q"}, {"namespace", "default"}}},
+                      {"spec", {{"hard", {{"pods", "1"}}}}}});
+  ASSERT_TRUE(eventually([&] {
+    return find_path(f.cluster().get("", "v1", "resourcequotas", "default", "q"), "status.used") != nullptr;
+  }));
+  f.cluster().create("apps", "v1", "replicasets", replica_set("capped", 2));
+  auto rs = [&] { return f.cluster().get("apps", "v1", "replicasets", "default", "capped"); };
+  ASSERT_TRUE(eventually([&] {
+    const Json set = rs();
+    const Json* c = find_path(set, "status.conditions");
+    return c && !c->empty() && (*c)[0]["reason"] == "FailedCreate";
+  }));
+  const std::string version = rs()["metadata"]["resourceVersion"];
+  auto failed_creates = [&] {
+    size_t n = 0;
+    for (const auto& e : f.cluster().list("", "v1", "events", "default"))
+      if (e.value("reason", "") == "FailedCreate") ++n;
+    return n;
+  };
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(rs()["metadata"]["resourceVersion"], version) << "the status is not rewritten per attempt";
+  EXPECT_LT(failed_creates(), 30u) << "attempts back off";
+  EXPECT_EQ(live_pods(f, "app=capped"), 1u);
+}
+
 TEST(ReplicaSetController, ScalesDownRemovingNotReadyPodsFirst) {
   ControllerFixture f({"replicaset"});
   f.cluster().create("apps", "v1", "replicasets", replica_set("web", 3));

@@ -241,6 +241,25 @@ TEST_F(Workloads, PodsOfAStoppedNodeAreEvictedAndReplaced) {
   }));
 }
 
+// kubectl drain evicts (it deletes instead when discovery lists no pods/eviction), so a
+// PodDisruptionBudget holds the pods it protects in place.
+TEST_F(Workloads, DrainHonoursPodDisruptionBudgets) {
+  k().ok({"apply", "-f", "-"}, deployment_yaml("guarded", 2));
+  ASSERT_TRUE(eventually_json({"get", "deploy", "guarded", "-n", ns_},
+                              [](const Json& d) { return d["status"].value("availableReplicas", 0) == 2; }));
+  k().ok({"create", "pdb", "guarded", "-n", ns_, "--selector=app=guarded", "--min-available=2"});
+  ASSERT_TRUE(eventually_json({"get", "pdb", "guarded", "-n", ns_}, [](const Json& p) {
+    return p["status"].value("currentHealthy", 0) == 2 && p["status"].contains("disruptionsAllowed");
+  }));
+  const auto before = running_pods("app=guarded");
+  const std::string node = before.begin()->second;
+  CommandResult drained = k()({"drain", node, "--ignore-daemonsets", "--pod-selector=app=guarded", "--timeout=4s"});
+  k().ok({"uncordon", node});
+  EXPECT_NE(drained.exit_code, 0) << drained.out << drained.err;
+  EXPECT_NE((drained.out + drained.err).find("disruption budget"), std::string::npos) << drained.out << drained.err;
+  EXPECT_EQ(running_pods("app=guarded"), before);
+}
+
 TEST_F(Workloads, PodTooBigStaysPendingUntilABigNodeJoins) {
   k().ok({"apply", "-f", "-"},
          "apiVersion: v1\nkind: Pod\nmetadata:\n  name: huge\n  namespace: " + ns_ +

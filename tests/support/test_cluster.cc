@@ -34,6 +34,12 @@ TestCluster::~TestCluster() = default;
 client::Client& TestCluster::client() { return *parts_->client; }
 apiserver::Registry& TestCluster::registry() { return *parts_->registry; }
 
+void TestCluster::enable_admission(const std::vector<std::string>& plugins) {
+  auto admission = apiserver::make_admission(plugins, *parts_->cache, api::SchemaRegistry::builtin(), {});
+  ASSERT_TRUE(admission.ok()) << admission.error().message;
+  parts_->registry->set_admission(std::shared_ptr<const apiserver::Admission>(std::move(admission).value()));
+}
+
 Json TestCluster::create(std::string_view group, std::string_view version, std::string_view plural,
                          const Json& obj) {
   const auto& r = client().resource(group, version, plural);

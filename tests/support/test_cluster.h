@@ -26,6 +26,8 @@ class TestCluster {
 
   client::Client& client();
   apiserver::Registry& registry();
+  // Turns on the server's admission plugins by their Kubernetes names ("ResourceQuota", ...).
+  void enable_admission(const std::vector<std::string>& plugins);
 
   // Shorthands that fail the current test on error.
   Json create(std::string_view group, std::string_view version, std::string_view plural, const Json& obj);
