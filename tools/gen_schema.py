@@ -76,10 +76,12 @@ def load(ref_dir):
             doc = json.load(f)
         schemas.update(doc["schemas"])
         paths[name[:-len(".json")]] = doc["paths"]
-    # The facts drop every "description" key, JSONSchemaProps' own description field included.
-    props = schemas.get(JSON_SCHEMA_PROPS, {}).get("properties")
-    if props is not None:
-        props.setdefault("description", {"type": "string"})
+    # The facts drop every "description" key, the fields named so included: JSONSchemaProps'
+    # and PriorityClass' (the one API type whose protobuf message has one).
+    for type_name in (JSON_SCHEMA_PROPS, "io.k8s.api.scheduling.v1.PriorityClass"):
+        props = schemas.get(type_name, {}).get("properties")
+        if props is not None:
+            props.setdefault("description", {"type": "string"})
     return schemas, paths
 
 

@@ -517,6 +517,12 @@ Result<std::optional<Json>> Registry::store_update(const api::ResourceInfo& info
 
 Result<DeleteResult> Registry::remove(const api::ResourceInfo& info, const std::string& ns, const std::string& name,
                                       const DeleteOptions& opts) {
+  // The NamespaceLifecycle admission plugin's immortal namespaces.
+  if (info.gvk.group.empty() && info.resource == "namespaces" &&
+      (name == "default" || name == "kube-system" || name == "kube-public")) {
+    return Error::forbidden("namespaces \"" + name + "\" is forbidden: this namespace may not be deleted")
+        .with_details("", "namespaces", name);
+  }
   std::string key = object_key(info, ns, name);
   for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
     SKIFF_ASSIGN_OR_RETURN(auto stored, store_.get(key));

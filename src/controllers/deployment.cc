@@ -180,6 +180,11 @@ class DeploymentController final : public Controller {
       if (!made.ok()) return {true, {}};
       if (*made) return {};  // the informer brings the new set back here
     }
+    if (!paused) {
+      auto copied = copy_annotations_to_new_rs(plan);
+      if (!copied.ok()) return {true, {}};
+      if (*copied) return {};
+    }
     bool acted = strategy(d) == "Recreate" ? rollout_recreate(plan) : rollout_rolling(plan);
     if (!acted && complete(plan)) cleanup_history(plan);
     return sync_status(plan, acted);
@@ -269,6 +274,25 @@ class DeploymentController final : public Controller {
     events_.record(d, "Normal", "ScalingReplicaSet",
                    "Scaled up replica set " + name_of(rs) + " from 0 to " + std::to_string(initial));
     set_deployment_revision(d, revision);
+    return true;
+  }
+
+  // Kubernetes' SetNewReplicaSetAnnotations: the Deployment's annotations (the change-cause a
+  // user sets after a rollout, say) follow onto its newest ReplicaSet. Returns whether it wrote.
+  Result<bool> copy_annotations_to_new_rs(const Plan& plan) {
+    const Json* from = find_path(plan.deployment, "metadata.annotations");
+    if (!plan.new_rs || !from || !from->is_object()) return false;
+    Json rs = *plan.new_rs;
+    Json& to = rs["metadata"]["annotations"];
+    if (!to.is_object()) to = Json::object();
+    bool changed = false;
+    for (const auto& [k, v] : from->items()) {
+      if (skip_annotation(k) || (to.contains(k) && to[k] == v)) continue;
+      to[k] = v;
+      changed = true;
+    }
+    if (!changed) return false;
+    SKIFF_TRY(write_rs(rs));
     return true;
   }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 namespace skiff::apiserver {
 namespace {
 
@@ -27,6 +29,25 @@ TEST(Discovery, ResourceListHasSubresourcesAndShortNames) {
   }
   EXPECT_TRUE(found_deploy);
   EXPECT_TRUE(found_scale);
+}
+
+// kubectl drain looks for pods/eviction (and its group) before evicting; without it, it deletes.
+TEST(Discovery, CoreListsThePodSubresourcesServed) {
+  Discovery d(api::SchemaRegistry::builtin());
+  Json list = Json::parse(*d.resource_list("", "v1"));
+  std::map<std::string, Json> subs;
+  for (const auto& r : list["resources"])
+    if (r["name"].get<std::string>().rfind("pods/", 0) == 0) subs[r["name"]] = r;
+  ASSERT_TRUE(subs.count("pods/eviction"));
+  EXPECT_EQ(subs["pods/eviction"]["group"], "policy");
+  EXPECT_EQ(subs["pods/eviction"]["version"], "v1");
+  EXPECT_EQ(subs["pods/eviction"]["kind"], "Eviction");
+  EXPECT_EQ(subs["pods/eviction"]["verbs"], Json::array({"create"}));
+  EXPECT_EQ(subs["pods/log"]["verbs"], Json::array({"get"}));
+  EXPECT_FALSE(subs["pods/log"].contains("group"));
+  for (const char* served : {"pods/binding", "pods/exec", "pods/attach", "pods/portforward", "pods/status"})
+    EXPECT_TRUE(subs.count(served)) << served;
+  EXPECT_FALSE(subs.count("pods/proxy")) << "not served, so not listed";
 }
 
 TEST(Discovery, GroupListPrefersNewestVersion) {

@@ -245,6 +245,16 @@ TEST_F(RegistryTest, NamespaceIsCreatedWithKubernetesFinalizerWhichFinalizeRemov
   EXPECT_FALSE(registry_->get(namespaces, "", "n").ok());
 }
 
+TEST_F(RegistryTest, TheSystemNamespacesCannotBeDeleted) {
+  const auto& namespaces = info("", "v1", "namespaces");
+  for (const char* name : {"default", "kube-system", "kube-public"}) {
+    auto del = registry_->remove(namespaces, "", name, {});
+    ASSERT_FALSE(del.ok()) << name;
+    EXPECT_EQ(del.error().code, 403);
+    EXPECT_EQ(del.error().message, std::string("namespaces \"") + name + "\" is forbidden: this namespace may not be deleted");
+  }
+}
+
 TEST_F(RegistryTest, CreateInTerminatingOrMissingNamespaceFails) {
   auto missing = registry_->create(info("", "v1", "configmaps"), "nope", configmap("a"), {});
   ASSERT_FALSE(missing.ok());

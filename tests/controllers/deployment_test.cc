@@ -127,6 +127,25 @@ TEST(DeploymentController, RollsOutWithinSurgeAndKeepsHistory) {
     }
 }
 
+// A change-cause annotated after the rollout reaches the current ReplicaSet, where
+// `kubectl rollout history` reads it.
+TEST(DeploymentController, AnnotationsSetLaterFollowOntoTheNewReplicaSet) {
+  ControllerFixture f({"replicaset", "deployment"});
+  FakeNodes nodes(f);
+  f.cluster().create("apps", "v1", "deployments", deployment("noted", 1, "app:1"));
+  ASSERT_TRUE(eventually([&] { return f.cluster().list("apps", "v1", "replicasets", "default").size() == 1; }));
+  const auto& deployments = f.client().resource("apps", "v1", "deployments");
+  ASSERT_TRUE(f.client()
+                  .patch(deployments, "default", "noted", client::PatchType::kMerge,
+                         R"({"metadata":{"annotations":{"kubernetes.io/change-cause":"bump to 1"}}})")
+                  .ok());
+  EXPECT_TRUE(eventually([&] {
+    auto sets = f.cluster().list("apps", "v1", "replicasets", "default");
+    const Json* cause = sets.size() == 1 ? find_path(sets[0], "metadata.annotations") : nullptr;
+    return cause && cause->value("kubernetes.io/change-cause", "") == "bump to 1";
+  }));
+}
+
 TEST(DeploymentController, RecreateStopsOldPodsBeforeStartingNew) {
   ControllerFixture f({"replicaset", "deployment"});
   FakeNodes nodes(f);
