@@ -10,6 +10,7 @@ std::unique_ptr<AdmissionPlugin> make_service_account(const ObjectLookup&, const
 std::unique_ptr<AdmissionPlugin> make_default_toleration_seconds(const ObjectLookup&, const AdmissionOptions&);
 std::unique_ptr<AdmissionPlugin> make_default_storage_class(const ObjectLookup&, const AdmissionOptions&);
 std::unique_ptr<AdmissionPlugin> make_resource_quota(const ObjectLookup&, const AdmissionOptions&);
+std::unique_ptr<AdmissionPlugin> make_priority(const ObjectLookup&, const AdmissionOptions&);
 
 namespace {
 
@@ -18,6 +19,7 @@ const std::vector<std::pair<std::string, AdmissionPluginFactory>>& factories() {
       {"LimitRanger", &make_limit_ranger},
       {"ServiceAccount", &make_service_account},
       {"DefaultTolerationSeconds", &make_default_toleration_seconds},
+      {"Priority", &make_priority},
       {"DefaultStorageClass", &make_default_storage_class},
       {"ResourceQuota", &make_resource_quota},
   };

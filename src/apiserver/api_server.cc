@@ -3,9 +3,10 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
-#include <mutex>
 #include <fstream>
+#include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "api/crd_registry.h"
 #include "apiserver/admission.h"
@@ -27,7 +28,8 @@ namespace fs = std::filesystem;
 constexpr const char* kKubernetesServiceIP = "10.43.0.1";
 const char* const kSystemNamespaces[] = {"default", "kube-system", "kube-public", "kube-node-lease"};
 
-// The objects every cluster starts with: system namespaces and the kubernetes Service.
+// The objects every cluster starts with: system namespaces, the kubernetes Service and the two
+// system PriorityClasses.
 Status bootstrap(Registry& registry, uint16_t port) {
   const auto& schemas = registry.schemas();
   const api::ResourceInfo* namespaces = schemas.find_resource("", "v1", "namespaces");
@@ -51,6 +53,22 @@ Status bootstrap(Registry& registry, uint16_t port) {
                   {"sessionAffinity", "None"},
                   {"ports", {{{"name", "https"}, {"port", 443}, {"protocol", "TCP"}, {"targetPort", port}}}}}}};
     auto created = registry.create(*services, "default", std::move(svc), {});
+    if (!created.ok() && created.error().reason != "AlreadyExists") return std::move(created).error();
+  }
+  const api::ResourceInfo* classes = schemas.find_resource("scheduling.k8s.io", "v1", "priorityclasses");
+  const std::tuple<const char*, int64_t, const char*> system_classes[] = {
+      {"system-node-critical", 2000001000, "Used for system critical pods that must not be moved from their current node."},
+      {"system-cluster-critical", 2000000000,
+       "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."}};
+  for (const auto& [name, value, description] : system_classes) {
+    if (registry.get_cached(*classes, "", name).ok()) continue;
+    Json pc = {{"apiVersion", "scheduling.k8s.io/v1"},
+               {"kind", "PriorityClass"},
+               {"metadata", {{"name", name}}},
+               {"value", value},
+               {"description", description},
+               {"preemptionPolicy", "PreemptLowerPriority"}};
+    auto created = registry.create(*classes, "", std::move(pc), {});
     if (!created.ok() && created.error().reason != "AlreadyExists") return std::move(created).error();
   }
   return ok_status();
