@@ -59,12 +59,30 @@ PluginStatus Algorithm::pre_filter(CycleState& state) const {
   return {};
 }
 
-PluginStatus Algorithm::filter(const CycleState& state, const NodeInfo& node) const {
+PluginStatus Algorithm::run_filters(const CycleState& state, const NodeInfo& node) const {
   for (const FilterPlugin* f : state.active_filters) {
     PluginStatus s = f->filter(state, node);
     if (!s.ok()) return s;
   }
   return {};
+}
+
+// As Kubernetes' RunFilterPluginsWithNominatedPods: a node must also fit the pod with the pods
+// of at least its priority that a preemption nominated to the node counted on it, so a
+// lower-priority pod cannot take the room a preemption freed.
+PluginStatus Algorithm::filter(const CycleState& state, const NodeInfo& node) const {
+  PluginStatus s = run_filters(state, node);
+  if (!s.ok() || !state.cache.has_nominations()) return s;
+  const std::vector<PodInfoPtr>* nominated = state.cache.nominated_on(node.name);
+  if (!nominated) return s;
+  NodeInfo with_nominated = node;
+  bool added = false;
+  for (const auto& p : *nominated) {
+    if (p->key == state.pod.key || p->priority < state.pod.priority) continue;
+    with_nominated.add_pod(p);
+    added = true;
+  }
+  return added ? run_filters(state, with_nominated) : s;
 }
 
 ScheduleOutcome Algorithm::schedule(Cache& cache, const PodInfo& pod) {

@@ -51,6 +51,7 @@ class Algorithm {
   const Profile& profile() const { return profile_; }
 
  private:
+  PluginStatus run_filters(const CycleState& state, const NodeInfo& node) const;
   std::string select_host(CycleState& state, const std::vector<NodeInfo*>& feasible);
   uint64_t next_random();
 

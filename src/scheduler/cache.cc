@@ -133,6 +133,27 @@ Status Cache::upsert_node(const Json& node) {
   return ok_status();
 }
 
+void Cache::set_nomination(PodInfoPtr pod, const std::string& node) {
+  clear_nomination(pod->key);
+  if (node.empty()) return;
+  nominated_node_of_[pod->key] = node;
+  nominated_by_node_[node].push_back(std::move(pod));
+}
+
+void Cache::clear_nomination(const std::string& key) {
+  auto it = nominated_node_of_.find(key);
+  if (it == nominated_node_of_.end()) return;
+  auto& pods = nominated_by_node_[it->second];
+  pods.erase(std::remove_if(pods.begin(), pods.end(), [&](const PodInfoPtr& p) { return p->key == key; }), pods.end());
+  if (pods.empty()) nominated_by_node_.erase(it->second);
+  nominated_node_of_.erase(it);
+}
+
+const std::vector<PodInfoPtr>* Cache::nominated_on(const std::string& node) const {
+  auto it = nominated_by_node_.find(node);
+  return it == nominated_by_node_.end() ? nullptr : &it->second;
+}
+
 void Cache::remove_node(const std::string& name) {
   NodeInfo* info = node(name);
   if (!info || !info->has_node) return;

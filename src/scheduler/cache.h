@@ -89,6 +89,14 @@ class Cache : public NamespaceLabels {
   bool is_assumed(const std::string& key) const;
   PodInfoPtr pod(const std::string& key) const;
 
+  // Pending pods nominated to a node by a preemption (status.nominatedNodeName): the room they
+  // were given is held for them against pods of lower priority. An empty node clears it.
+  void set_nomination(PodInfoPtr pod, const std::string& node);
+  void clear_nomination(const std::string& key);
+  bool has_nominations() const { return !nominated_node_of_.empty(); }
+  // The pods nominated to the node, or nullptr.
+  const std::vector<PodInfoPtr>* nominated_on(const std::string& node) const;
+
   void set_namespace_labels(const std::string& ns, LabelSet labels);
   void remove_namespace(const std::string& ns);
   const LabelSet* labels(const std::string& ns) const override;
@@ -125,6 +133,8 @@ class Cache : public NamespaceLabels {
   void rebuild_counter(MatchCounter& c);
 
   std::unordered_map<std::string, std::unique_ptr<NodeInfo>> nodes_;
+  std::unordered_map<std::string, std::vector<PodInfoPtr>> nominated_by_node_;
+  std::unordered_map<std::string, std::string> nominated_node_of_;  // pod key -> node
   std::vector<NodeInfo*> node_list_;
   std::vector<NodeInfo*> slots_;
   std::vector<int32_t> free_slots_;

@@ -136,9 +136,14 @@ void Scheduler::on_pod_add(const client::ObjectPtr& obj) {
   if (!info) return;
   if (!info->node_name.empty()) {
     std::lock_guard lock(cache_mu_);
+    cache_.clear_nomination(info->key);
     if (finished(*obj)) cache_.remove_pod(info->key);
     else cache_.add_pod(std::move(info));
     return;
+  }
+  {
+    std::lock_guard lock(cache_mu_);
+    cache_.set_nomination(info, info->terminating ? "" : info->nominated_node_name);
   }
   if (info->scheduler_name != options_.scheduler_name || info->terminating) return;
   queue_.add(std::move(info), obj);
@@ -150,7 +155,13 @@ void Scheduler::on_pod_update(const client::ObjectPtr& old_obj, const client::Ob
   if (!info->node_name.empty()) queue_.remove(info->key);
   if (info->node_name.empty() && info->terminating) {
     queue_.remove(info->key);
+    std::lock_guard lock(cache_mu_);
+    cache_.clear_nomination(info->key);
     return;
+  }
+  if (info->node_name.empty()) {
+    std::lock_guard lock(cache_mu_);
+    cache_.set_nomination(info, info->nominated_node_name);
   }
   if (info->node_name.empty() && !changed_beyond_status(*old_obj, *obj) && queue_.refresh(info, obj)) return;
   on_pod_add(obj);
@@ -162,6 +173,7 @@ void Scheduler::on_pod_delete(const client::ObjectPtr& obj) {
   bool was_assigned = !get_string(obj->value("spec", Json::object()), "nodeName").empty();
   {
     std::lock_guard lock(cache_mu_);
+    cache_.clear_nomination(key);
     cache_.remove_pod(key);
   }
   if (was_assigned) queue_.move_all_to_active();
@@ -258,10 +270,14 @@ void Scheduler::schedule_one(QueuedPod pod) {
     std::lock_guard lock(cache_mu_);
     outcome = algorithm_.schedule(cache_, *pod.info);
     if (!outcome.node.empty()) {
+      cache_.clear_nomination(pod.info->key);
       cache_.assume_pod(*pod.info, outcome.node);
     } else if (outcome.error.num_all_nodes > 0) {
       preemption = preempt(algorithm_, cache_, *pod.info, outcome.error);
       outcome.error.post_filter_message = preemption.message;
+      // Held from now, before the nomination is written back: the victims' replacements may
+      // arrive first.
+      if (!preemption.node.empty()) cache_.set_nomination(pod.info, preemption.node);
     }
   }
   if (!outcome.node.empty()) {

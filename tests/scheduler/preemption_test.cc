@@ -41,6 +41,22 @@ TEST_F(PreemptionTest, EvictsFewestLowestPriorityPods) {
   EXPECT_EQ(r.victims[0]->name, "b1");
 }
 
+// The room a preemption freed on its nominated node is held for the preemptor: a pod of lower
+// priority (a victim's replacement, say) does not fit there, one of higher priority does.
+TEST_F(PreemptionTest, NominatedPodsHoldTheirRoomAgainstLowerPriorities) {
+  ASSERT_TRUE(cache.upsert_node(node_json("a", "4")).ok());
+  place(with_priority(pod_json("low", "1"), 0), "a");
+  cache.set_nomination(testing::parse(with_priority(pod_json("vip", "3"), 1000)), "a");
+  auto replacement = testing::parse(with_priority(pod_json("replacement", "1"), 0));
+  EXPECT_TRUE(algorithm.schedule(cache, *replacement).node.empty());
+  auto urgent = testing::parse(with_priority(pod_json("urgent", "1"), 2000));
+  EXPECT_EQ(algorithm.schedule(cache, *urgent).node, "a");
+  auto vip = testing::parse(with_priority(pod_json("vip", "3"), 1000));
+  EXPECT_EQ(algorithm.schedule(cache, *vip).node, "a") << "its own nomination does not count against it";
+  cache.clear_nomination(vip->key);
+  EXPECT_EQ(algorithm.schedule(cache, *replacement).node, "a");
+}
+
 TEST_F(PreemptionTest, KeepsPodsThatNeedNotGo) {
   ASSERT_TRUE(cache.upsert_node(node_json("a", "4")).ok());
   place(with_priority(pod_json("x", "1"), 1), "a");
