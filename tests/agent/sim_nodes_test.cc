@@ -289,12 +289,23 @@ TEST_F(SimNodesTest, RestartOnFailureNonZeroExitRestartsWithBackoff) {
   EXPECT_EQ(c["lastState"]["terminated"]["reason"], "Error");
 }
 
-TEST_F(SimNodesTest, RestartAlwaysExitZeroRestartsAndStaysRunning) {
-  start(fast_options(1));
-  run_pod("loop", "sim-0", {{kRunSecondsAnnotation, "0.3"}});
-  ASSERT_TRUE(eventually([&] { return first_container_status("loop").value("restartCount", 0) >= 2; }));
+// A container that exits cleanly under restartPolicy Always is restarted with a back-off, as the
+// kubelet does (Completed, then CrashLoopBackOff); the pod stays Running.
+TEST_F(SimNodesTest, RestartAlwaysExitZeroRestartsWithBackOff) {
+  SimNodeOptions o = fast_options(1);
+  o.crash_backoff_base = 1s;
+  start(o);
+  run_pod("loop", "sim-0", {{kRunSecondsAnnotation, "0.2"}});
+  ASSERT_TRUE(eventually([&] {
+    Json c = first_container_status("loop");
+    return c.contains("state") && c["state"].contains("waiting");
+  }));
+  Json c = first_container_status("loop");
+  EXPECT_EQ(c["state"]["waiting"]["reason"], "CrashLoopBackOff");
+  EXPECT_EQ(c["lastState"]["terminated"]["reason"], "Completed");
+  EXPECT_EQ(c["restartCount"], 1);
   EXPECT_EQ(phase("loop"), "Running");
-  EXPECT_EQ(first_container_status("loop")["lastState"]["terminated"]["reason"], "Completed");
+  ASSERT_TRUE(eventually([&] { return first_container_status("loop").value("restartCount", 0) >= 2; }));
 }
 
 TEST_F(SimNodesTest, RestartAlwaysNonZeroExitCrashLoops) {

@@ -48,11 +48,15 @@ TEST(SimPodTest, CrashLoopBackOffDoublesUpToTheMaximum) {
   EXPECT_EQ(s.last->finished, kT0 + 74s);
 }
 
+// Runs of 1 s that exit cleanly still back off (1 s here) before each restart, as the kubelet's do.
 TEST(SimPodTest, CatchesUpOnSeveralRunsAtOnce) {
   SimPodTimings t;
-  Json pod = pod_with("2", "", "Always");
+  t.backoff_base = 1s;
+  t.backoff_max = 1s;
+  Json pod = pod_with("1", "", "Always");
   SimPodState s = fresh();
-  EXPECT_EQ(advance_sim_pod(s, pod, t, kT0 + 7s), kT0 + 8s);
+  // Runs 0-1, 2-3, 4-5 and 6-7 s, with a back-off between each.
+  EXPECT_EQ(advance_sim_pod(s, pod, t, kT0 + 6500ms), kT0 + 7s);
   EXPECT_EQ(s.restart_count, 3);
   EXPECT_EQ(s.stage, SimPodState::Stage::kRunning);
   EXPECT_EQ(s.run_started, kT0 + 6s);

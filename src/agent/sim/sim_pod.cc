@@ -11,8 +11,8 @@ namespace {
 
 using Stage = SimPodState::Stage;
 
-// A run that ends and restarts at once needs some length, or one advance would loop forever.
-constexpr std::chrono::milliseconds kShortestCleanRun{50};
+// The shortest back-off, so that a run that ends at once cannot loop one advance forever.
+constexpr std::chrono::milliseconds kShortestBackoff{50};
 // As the kubelet: a container that ran this long without failing starts its back-off afresh.
 constexpr std::chrono::minutes kBackoffResetAfter{10};
 
@@ -94,18 +94,15 @@ void end_run(SimPodState& state, const Json& pod, const SimPodTimings& timings, 
   }
   ++state.restart_count;
   state.last = term;
+  // As the kubelet, every restart backs off, a clean exit's too (it shows as CrashLoopBackOff
+  // after Completed); only a long run starts the back-off afresh.
   if (exit_at - state.run_started >= kBackoffResetAfter) state.crash_streak = 0;
-  if (code != 0 || seconds_to_duration(run) < kShortestCleanRun) {
-    ++state.crash_streak;
-    auto delay = timings.backoff_base;
-    for (int i = 1; i < state.crash_streak && delay < timings.backoff_max; ++i) delay *= 2;
-    delay = std::min(delay, timings.backoff_max);
-    state.stage = Stage::kBackingOff;
-    state.backoff_until = exit_at + delay;
-  } else {
-    state.crash_streak = 0;
-    state.run_started = exit_at;
-  }
+  ++state.crash_streak;
+  std::chrono::milliseconds delay = timings.backoff_base;
+  for (int i = 1; i < state.crash_streak && delay < timings.backoff_max; ++i) delay *= 2;
+  delay = std::max(std::min(delay, timings.backoff_max), kShortestBackoff);
+  state.stage = Stage::kBackingOff;
+  state.backoff_until = exit_at + delay;
 }
 
 Json terminated(const SimTermination& t, const std::string& container_id) {
