@@ -28,6 +28,50 @@ namespace fs = std::filesystem;
 constexpr const char* kKubernetesServiceIP = "10.43.0.1";
 const char* const kSystemNamespaces[] = {"default", "kube-system", "kube-public", "kube-node-lease"};
 
+// Creates obj, or brings the stored one's `fields` to obj's (an update on a start only when the
+// server's address or port changed).
+Status ensure_object(Registry& registry, const api::ResourceInfo& info, const std::string& ns, const Json& obj,
+                     std::initializer_list<const char*> fields) {
+  const std::string name = obj["metadata"]["name"];
+  auto current = registry.get(info, ns, name);
+  if (!current.ok()) {
+    auto created = registry.create(info, ns, obj, {});
+    if (!created.ok() && created.error().reason != "AlreadyExists") return std::move(created).error();
+    return ok_status();
+  }
+  Json updated = *current;
+  for (const char* field : fields) updated[field] = obj[field];
+  if (updated == *current) return ok_status();
+  auto written = registry.update(info, ns, name, std::move(updated), "", {});
+  if (!written.ok()) return std::move(written).error();
+  return ok_status();
+}
+
+// The kubernetes Service's Endpoints and EndpointSlice: this server's address (Kubernetes'
+// endpoint reconciler keeps them; the endpoints controllers leave selector-less Services alone).
+Status publish_api_endpoints(Registry& registry, const std::string& address, uint16_t port) {
+  const auto& schemas = registry.schemas();
+  const bool v6 = address.find(':') != std::string::npos;
+  const Json ports = {{{"name", "https"}, {"port", port}, {"protocol", "TCP"}}};
+  Json endpoints = {{"apiVersion", "v1"},
+                    {"kind", "Endpoints"},
+                    {"metadata",
+                     {{"name", "kubernetes"},
+                      {"namespace", "default"},
+                      {"labels", {{"endpointslice.kubernetes.io/skip-mirror", "true"}}}}},
+                    {"subsets", {{{"addresses", {{{"ip", address}}}}, {"ports", ports}}}}};
+  SKIFF_TRY(ensure_object(registry, *schemas.find_resource("", "v1", "endpoints"), "default", endpoints, {"subsets"}));
+  Json slice = {{"apiVersion", "discovery.k8s.io/v1"},
+                {"kind", "EndpointSlice"},
+                {"metadata", {{"name", "kubernetes"}, {"namespace", "default"}, {"labels", {{"kubernetes.io/service-name", "kubernetes"}}}}},
+                {"addressType", v6 ? "IPv6" : "IPv4"},
+                {"endpoints", {{{"addresses", {address}}, {"conditions", {{"ready", true}}}}}},
+                {"ports", ports}};
+  SKIFF_TRY(ensure_object(registry, *schemas.find_resource("discovery.k8s.io", "v1", "endpointslices"), "default", slice,
+                          {"endpoints", "ports"}));
+  return ok_status();
+}
+
 // The objects every cluster starts with: system namespaces, the kubernetes Service and the two
 // system PriorityClasses.
 Status bootstrap(Registry& registry, uint16_t port) {
@@ -181,6 +225,9 @@ class ApiServerImpl final : public ApiServer {
     handler_->server_address = client_host() + ":" + std::to_string(http_->port());
 
     SKIFF_TRY(bootstrap(*registry_, http_->port()));
+    std::string address = client_host();
+    if (address.front() == '[') address = address.substr(1, address.size() - 2);
+    SKIFF_TRY(publish_api_endpoints(*registry_, address, http_->port()));
     namespaces_ = std::make_unique<NamespaceFinalizer>(*registry_);
     namespaces_->start();
     crds_ = std::make_unique<CrdController>(*registry_, *schemas_, SystemClock::instance());

@@ -48,6 +48,27 @@ spec:
         - containerPort: 80
 )";
 
+// What every cluster starts with beside its namespaces: the kubernetes Service's endpoints (this
+// server), the system PriorityClasses, and namespaces that may not be deleted.
+TEST_P(KubectlTest, ClusterStartsWithApiEndpointsAndSystemPriorityClasses) {
+  Json ep = get_json({"get", "endpoints", "kubernetes", "-n", "default"});
+  EXPECT_EQ(ep["subsets"][0]["ports"][0]["port"], server_->port());
+  EXPECT_EQ(ep["subsets"][0]["addresses"][0]["ip"], "127.0.0.1");
+  Json slice = get_json({"get", "endpointslices", "kubernetes", "-n", "default"});
+  EXPECT_EQ(slice["ports"][0]["port"], server_->port());
+  EXPECT_EQ(get_json({"get", "priorityclass", "system-node-critical"})["value"], 2000001000);
+  EXPECT_EQ(get_json({"get", "priorityclass", "system-cluster-critical"})["value"], 2000000000);
+  CommandResult deleted = k()({"delete", "namespace", "kube-public"});
+  EXPECT_NE(deleted.exit_code, 0);
+  EXPECT_NE(deleted.err.find("this namespace may not be deleted"), std::string::npos) << deleted.err;
+  CommandResult unknown = k()({"run", "lost", "-n", ns_, "--image=nginx", "--overrides",
+                               R"({"spec":{"priorityClassName":"nonexistent"}})"});
+  EXPECT_NE(unknown.err.find("no PriorityClass with name nonexistent was found"), std::string::npos) << unknown.err;
+  k().ok({"create", "priorityclass", "described-" + ns_, "--value=10", "--description=for tests"});
+  EXPECT_EQ(get_json({"get", "priorityclass", "described-" + ns_})["description"], "for tests");
+  k().ok({"delete", "priorityclass", "described-" + ns_});
+}
+
 TEST_P(KubectlTest, ApplyReportsCreatedConfiguredUnchanged) {
   EXPECT_EQ(k().ok({"apply", "-n", ns_, "-f", "-"}, kConfigMap), "configmap/settings created\n");
   EXPECT_EQ(k().ok({"apply", "-n", ns_, "-f", "-"}, kConfigMap), "configmap/settings unchanged\n");
