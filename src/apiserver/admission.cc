@@ -11,6 +11,7 @@ std::unique_ptr<AdmissionPlugin> make_default_toleration_seconds(const ObjectLoo
 std::unique_ptr<AdmissionPlugin> make_default_storage_class(const ObjectLookup&, const AdmissionOptions&);
 std::unique_ptr<AdmissionPlugin> make_resource_quota(const ObjectLookup&, const AdmissionOptions&);
 std::unique_ptr<AdmissionPlugin> make_priority(const ObjectLookup&, const AdmissionOptions&);
+std::unique_ptr<AdmissionPlugin> make_storage_protection(const ObjectLookup&, const AdmissionOptions&);
 
 namespace {
 
@@ -20,6 +21,7 @@ const std::vector<std::pair<std::string, AdmissionPluginFactory>>& factories() {
       {"ServiceAccount", &make_service_account},
       {"DefaultTolerationSeconds", &make_default_toleration_seconds},
       {"Priority", &make_priority},
+      {"StorageObjectInUseProtection", &make_storage_protection},
       {"DefaultStorageClass", &make_default_storage_class},
       {"ResourceQuota", &make_resource_quota},
   };

@@ -218,12 +218,14 @@ class VolumeBinder final : public Controller {
     auto live = ctx_.client.get(pvcs(), ref->value("namespace", ""), ref->value("name", ""));
     if (live.ok() && uid_of(*live) == ref_uid) return true;
     if (!live.ok() && live.error().code != 404) return false;
-    std::string policy = string_at(*volume, "spec.persistentVolumeReclaimPolicy");
-    if (policy == "Delete") {
+    // Released first, as Kubernetes: the pv-protection finalizer lets a deleted volume go only
+    // once it is no longer Bound.
+    if (string_at(*volume, "status.phase") != "Released") return set_volume_phase(*volume, "Released");
+    if (string_at(*volume, "spec.persistentVolumeReclaimPolicy") == "Delete") {
       auto removed = ctx_.client.remove(pvs(), "", name);
       return removed.ok() || removed.error().code == 404;
     }
-    return set_volume_phase(*volume, "Released");
+    return true;
   }
 
   ControllerContext& ctx_;

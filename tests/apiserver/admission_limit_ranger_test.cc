@@ -119,7 +119,7 @@ TEST(Admission, UnknownPluginNamesAreAnError) {
   auto made = make_admission({"LimitRanger", "NoSuchPlugin"}, cluster.registry().cache(), cluster.registry().schemas());
   ASSERT_FALSE(made.ok());
   EXPECT_EQ(made.error().message, "unknown admission plugin \"NoSuchPlugin\"");
-  EXPECT_EQ(default_admission_plugins().size(), 6u);
+  EXPECT_EQ(default_admission_plugins().size(), 7u);
 }
 
 }  // namespace
