@@ -5,6 +5,7 @@
 #include <set>
 #include <vector>
 
+#include "api/field_errors.h"
 #include "util/strings.h"
 
 namespace skiff::apiserver {
@@ -256,8 +257,27 @@ Status allocate_service_addresses(Json& svc, const Json* old, const WatchCache& 
     if (ports.is_array()) {
       static thread_local std::mt19937 rng{std::random_device{}()};
       std::uniform_int_distribution<int> dist(kNodePortMin, kNodePortMax);
-      for (auto& p : ports) {
-        if (p.contains("nodePort") && p["nodePort"].is_number_integer() && p["nodePort"].get<int>() != 0) continue;
+      for (size_t i = 0; i < ports.size(); ++i) {
+        Json& p = ports[i];
+        if (p.contains("nodePort") && p["nodePort"].is_number_integer() && p["nodePort"].get<int>() != 0) {
+          // A port asked for: in the range, and not another Service's.
+          const int64_t wanted = p["nodePort"].get<int64_t>();
+          std::string problem;
+          if (wanted < kNodePortMin || wanted > kNodePortMax) {
+            problem = "provided port is not in the valid range. The range of valid ports is " +
+                      std::to_string(kNodePortMin) + "-" + std::to_string(kNodePortMax);
+          } else if (used_ports.count(static_cast<int>(wanted))) {
+            problem = "provided port is already allocated";
+          }
+          if (!problem.empty()) {
+            return api::invalid_object_error(
+                "", "Service", get_string(svc["metadata"], "name"),
+                {api::field_invalid_rendered("spec.ports[" + std::to_string(i) + "].nodePort", std::to_string(wanted),
+                                             problem)});
+          }
+          used_ports.insert(static_cast<int>(wanted));
+          continue;
+        }
         int port = 0;
         for (int attempt = 0; attempt < 4096 && port == 0; ++attempt) {
           int c = dist(rng);

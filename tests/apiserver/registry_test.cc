@@ -197,6 +197,24 @@ TEST_F(RegistryTest, ServiceGetsClusterIpAndNodePorts) {
   EXPECT_GE(node_port, 30000);
   EXPECT_LE(node_port, 32767);
   EXPECT_EQ((*created)["spec"]["ports"][0]["targetPort"], 80);
+
+  // A port asked for must be in the range and free.
+  auto asking = [&](const std::string& name, int port) {
+    Json s = svc;
+    s["metadata"]["name"] = name;
+    s["spec"]["ports"][0]["nodePort"] = port;
+    return registry_->create(svcs, "default", s, {});
+  };
+  auto taken = asking("taken", node_port);
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().message, "Service \"taken\" is invalid: spec.ports[0].nodePort: Invalid value: " +
+                                       std::to_string(node_port) + ": provided port is already allocated");
+  auto outside = asking("outside", 20000);
+  ASSERT_FALSE(outside.ok());
+  EXPECT_EQ(outside.error().code, 422);
+  EXPECT_NE(outside.error().message.find("provided port is not in the valid range. The range of valid ports is 30000-32767"),
+            std::string::npos);
+  EXPECT_TRUE(asking("free", node_port == 31000 ? 31001 : 31000).ok());
 }
 
 TEST_F(RegistryTest, ScaleSubresourceReadsAndWritesReplicas) {
