@@ -35,8 +35,9 @@ EventRecorder::~EventRecorder() {
 }
 
 void EventRecorder::record(const Json& object, const std::string& type, const std::string& reason,
-                           const std::string& message) {
+                           const std::string& message, const std::string& host) {
   Pending p;
+  p.host = host;
   p.involved = {{"kind", object.value("kind", "")},
                 {"apiVersion", object.value("apiVersion", "")},
                 {"name", field(object, "metadata", "name")},
@@ -102,8 +103,9 @@ void EventRecorder::write(const Pending& p) {
   char suffix[32];
   std::snprintf(suffix, sizeof suffix, ".%llx", static_cast<unsigned long long>(ts));
   std::string name = p.involved.value("name", "") + suffix;
+  const std::string& host = p.host.empty() ? host_ : p.host;
   Json source = {{"component", component_}};
-  if (!host_.empty()) source["host"] = host_;
+  if (!host.empty()) source["host"] = host;
   Json event = {{"apiVersion", "v1"},
                 {"kind", "Event"},
                 {"metadata", {{"name", name}, {"namespace", p.ns}}},
@@ -116,7 +118,7 @@ void EventRecorder::write(const Pending& p) {
                 {"lastTimestamp", now},
                 {"count", 1},
                 {"reportingComponent", component_},
-                {"reportingInstance", host_.empty() ? component_ : host_}};
+                {"reportingInstance", host.empty() ? component_ : host}};
   auto created = client_.create(events, p.ns, std::move(event));
   if (!created.ok()) {
     log::debug("events", "recording " + p.reason + " for " + p.involved.value("name", "") + ": " +

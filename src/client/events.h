@@ -20,15 +20,17 @@ class EventRecorder {
   EventRecorder(Client& client, std::string component, std::string host = "");
   ~EventRecorder();
 
-  // type "Normal" or "Warning". The object needs apiVersion, kind and metadata.
-  void record(const Json& object, const std::string& type, const std::string& reason, const std::string& message);
+  // type "Normal" or "Warning". The object needs apiVersion, kind and metadata. `host` names
+  // the node that reports it when one recorder speaks for several (simulated nodes).
+  void record(const Json& object, const std::string& type, const std::string& reason, const std::string& message,
+              const std::string& host = "");
   // Waits until every recorded event has been written (tests, shutdown).
   void flush();
 
  private:
   struct Pending {
     Json involved;
-    std::string ns, type, reason, message;
+    std::string ns, type, reason, message, host;
   };
   void run();
   void write(const Pending& p);

@@ -407,6 +407,13 @@ TEST_F(SimNodesTest, EventsAreRecordedWhenEnabled) {
     auto r = reasons();
     return r.count("Pulled") && r.count("Created") && r.count("Started");
   }));
+  // Each node speaks for itself, as a kubelet does (kubectl's SOURCE column: "kubelet, sim-0").
+  for (const auto& e : cluster_.list("", "v1", "events", "default")) {
+    if (e["involvedObject"].value("name", "") != "noisy") continue;
+    EXPECT_EQ(e["source"]["component"], "kubelet");
+    EXPECT_EQ(e["source"]["host"], "sim-0");
+    EXPECT_EQ(e["reportingInstance"], "sim-0");
+  }
 }
 
 }  // namespace

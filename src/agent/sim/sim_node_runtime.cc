@@ -328,8 +328,10 @@ struct SimNodeRuntime::Impl {
     return entry;
   }
 
+  // Reported by the pod's node, as a kubelet's events are (source.host, reportingInstance).
   void record(const Json& pod, const std::string& type, const std::string& reason, const std::string& message) {
-    if (events) events->record(pod, type, reason, message);
+    const Json* node = find_path(pod, "spec.nodeName");
+    if (events) events->record(pod, type, reason, message, node && node->is_string() ? node->get<std::string>() : "");
   }
 
   void announce(PodEntry& entry, const Json& pod) {
