@@ -338,6 +338,26 @@ TEST_F(SimNodesTest, DeletedPodIsRemovedAfterItsContainersStop) {
   EXPECT_TRUE(eventually([&] { return !pod_exists("gone"); }, 5s));
 }
 
+// A pod a finalizer keeps after its containers stopped shows them stopped: not ready, and a
+// terminal phase, as the kubelet leaves it.
+TEST_F(SimNodesTest, DeletedPodHeldByAFinalizerShowsItsContainersStopped) {
+  SimNodeOptions o = fast_options(1);
+  o.max_termination_grace = 300ms;
+  start(o);
+  run_pod("held", "sim-0");
+  ASSERT_TRUE(eventually([&] { return phase("held") == "Running"; }));
+  auto& c = cluster_.client();
+  const auto& pods = c.resource("", "v1", "pods");
+  ASSERT_TRUE(c.patch(pods, "default", "held", client::PatchType::kMerge,
+                      R"({"metadata":{"finalizers":["test.skiff.dev/hold"]}})").ok());
+  ASSERT_TRUE(c.remove(pods, "default", "held").ok());
+  ASSERT_TRUE(eventually([&] { return phase("held") == "Succeeded"; }, 5s));
+  EXPECT_EQ(first_container_status("held")["ready"], false);
+  EXPECT_TRUE(first_container_status("held")["state"].contains("terminated"));
+  ASSERT_TRUE(c.patch(pods, "default", "held", client::PatchType::kMerge, R"({"metadata":{"finalizers":null}})").ok());
+  EXPECT_TRUE(eventually([&] { return !pod_exists("held"); }, 5s));
+}
+
 TEST_F(SimNodesTest, DeletionWaitsForTheGracePeriodUpToTheCap) {
   SimNodeOptions o = fast_options(1);
   o.max_termination_grace = 1500ms;

@@ -412,6 +412,9 @@ struct SimNodeRuntime::Impl {
         entry->wake.request(pod_queue, key, now, entry->delete_at);
         return {};
       }
+      // The grace period is over: the containers' end is reported (a pod a finalizer keeps
+      // shows 0/1 and a terminal phase, as the kubelet leaves it), then the pod is let go.
+      (void)write_status(*entry, *pod, render_sim_pod_status(entry->state, *pod, node->id.internal_ip, timings, now));
       client::DeleteOptions opts;
       opts.grace_period_seconds = 0;
       opts.precondition_uid = entry->state.uid;

@@ -213,7 +213,7 @@ Json render_sim_pod_status(SimPodState& state, const Json& pod, const std::strin
   if (starting) status["phase"] = "Pending";
   else if (finished) status["phase"] = state.final->exit_code == 0 ? "Succeeded" : "Failed";
   else if (!stopped) status["phase"] = "Running";
-  else if (!status.contains("phase")) status["phase"] = "Running";
+  else status["phase"] = "Succeeded";  // stopped for a deletion: its containers exited cleanly
   status["hostIP"] = host_ip;
   status["hostIPs"] = Json::array({{{"ip", host_ip}}});
   if (!starting && !state.pod_ip.empty()) {
