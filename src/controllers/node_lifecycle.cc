@@ -144,11 +144,13 @@ class NodeLifecycleController final : public Controller {
     std::string ready_status = ready ? ready->value("status", "Unknown") : "Unknown";
 
     if (silent && ready_status != "Unknown") {
-      // The kubelet stopped posting: every condition it owns becomes Unknown.
+      // The kubelet stopped posting: every condition it owns becomes Unknown (not
+      // NetworkUnavailable, which the network's own controller sets).
       Json status = node.value("status", Json::object());
       Json conditions = status.value("conditions", Json::array());
       if (conditions.empty()) conditions.push_back({{"type", "Ready"}});
       for (auto& c : conditions) {
+        if (c.value("type", "") == "NetworkUnavailable") continue;
         c["status"] = "Unknown";
         c["reason"] = "NodeStatusUnknown";
         c["message"] = "Kubelet stopped posting node status.";

@@ -34,7 +34,8 @@ TEST(NodeLifecycleController, SilentNodeBecomesUnknownTaintedAndLosesIntolerantP
                       {"kind", "Node"},
                       {"metadata", {{"name", "n1"}}},
                       {"status", {{"conditions", {{{"type", "Ready"}, {"status", "True"},
-                                                  {"lastHeartbeatTime", "2020-01-01T00:00:00Z"}}}}}}});
+                                                  {"lastHeartbeatTime", "2020-01-01T00:00:00Z"}},
+                                                 {{"type", "NetworkUnavailable"}, {"status", "False"}}}}}}});
   f.cluster().create("", "v1", "pods", pod_on("intolerant", "n1", Json::array()));
   f.cluster().create("", "v1", "pods",
                      pod_on("patient", "n1",
@@ -49,6 +50,8 @@ TEST(NodeLifecycleController, SilentNodeBecomesUnknownTaintedAndLosesIntolerantP
       if (c["type"] == "Ready") return c["status"] == "Unknown" && c["reason"] == "NodeStatusUnknown";
     return false;
   }));
+  for (const auto& c : f.cluster().get("", "v1", "nodes", "", "n1")["status"]["conditions"])
+    if (c["type"] == "NetworkUnavailable") EXPECT_EQ(c["status"], "False") << "not the kubelet's to report";
   ASSERT_TRUE(eventually([&] {
     return has_taint(f.cluster().get("", "v1", "nodes", "", "n1"), "node.kubernetes.io/unreachable", "NoExecute");
   }));
