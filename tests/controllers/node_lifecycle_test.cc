@@ -50,7 +50,8 @@ TEST(NodeLifecycleController, SilentNodeBecomesUnknownTaintedAndLosesIntolerantP
       if (c["type"] == "Ready") return c["status"] == "Unknown" && c["reason"] == "NodeStatusUnknown";
     return false;
   }));
-  for (const auto& c : f.cluster().get("", "v1", "nodes", "", "n1")["status"]["conditions"])
+  const Json silent = f.cluster().get("", "v1", "nodes", "", "n1");
+  for (const auto& c : silent["status"]["conditions"])
     if (c["type"] == "NetworkUnavailable") EXPECT_EQ(c["status"], "False") << "not the kubelet's to report";
   ASSERT_TRUE(eventually([&] {
     return has_taint(f.cluster().get("", "v1", "nodes", "", "n1"), "node.kubernetes.io/unreachable", "NoExecute");
