@@ -52,7 +52,9 @@ TEST(NodeLifecycleController, SilentNodeBecomesUnknownTaintedAndLosesIntolerantP
   }));
   const Json silent = f.cluster().get("", "v1", "nodes", "", "n1");
   for (const auto& c : silent["status"]["conditions"])
-    if (c["type"] == "NetworkUnavailable") EXPECT_EQ(c["status"], "False") << "not the kubelet's to report";
+    if (c["type"] == "NetworkUnavailable") {
+      EXPECT_EQ(c["status"], "False") << "not the kubelet's to report";
+    }
   ASSERT_TRUE(eventually([&] {
     return has_taint(f.cluster().get("", "v1", "nodes", "", "n1"), "node.kubernetes.io/unreachable", "NoExecute");
   }));
