@@ -112,8 +112,6 @@ struct ChartFlags::Impl {
   bool password_stdin = false;
   // helm's global flags that reach a cluster other than through a kubeconfig (set: not supported).
   std::vector<std::string> unsupported_cluster_flags;
-  // The subcommands that talk to a cluster.
-  std::vector<CLI::App*> cluster_commands;
   // The parsed subcommand's action.
   std::vector<std::pair<CLI::App*, std::function<int()>>> actions;
 };
@@ -144,9 +142,8 @@ void ignored_option(CLI::App* cmd, const std::string& name, const std::string& d
 // commands that talk to one (run_chart).
 void global_flags(CLI::App* chart, ChartFlags::Impl& impl) {
   ignored_flag(chart, "--debug", "Enable verbose output");
-  for (const char* option : {"--burst-limit", "--qps", "--color", "--colour", "--kube-context", "--kubeconfig",
-                             "-n,--namespace"}) {
-    ignored_option(chart, option, "helm's global flag (the commands that use it take it after their name)");
+  for (const char* option : {"--burst-limit", "--qps", "--color", "--colour"}) {
+    ignored_option(chart, option, "helm's global flag");
   }
   const std::pair<const char*, const char*> files[] = {{"--repository-config", "HELM_REPOSITORY_CONFIG"},
                                                        {"--repository-cache", "HELM_REPOSITORY_CACHE"},
@@ -169,9 +166,18 @@ void global_flags(CLI::App* chart, ChartFlags::Impl& impl) {
       "Not supported: skiff reaches the cluster through a kubeconfig");
 }
 
+// The kubeconfig flags of a command that renders offline (the commands that reach a cluster
+// declare them for real).
+void offline_cluster_flags(CLI::App* cmd) {
+  for (const char* option : {"--kube-context", "--kubeconfig"}) {
+    ignored_option(cmd, option, "helm's global flag; this command does not reach a cluster");
+  }
+}
+
 // helm's install flags that `helm template` accepts and that change nothing in its output
 // (they concern the cluster, the release record or chart downloads over TLS).
 void install_only_flags(CLI::App* t) {
+  offline_cluster_flags(t);
   for (const char* flag : {"--create-namespace", "--disable-openapi-validation", "--force-conflicts", "--force-replace",
                            "--hide-notes", "--insecure-skip-tls-verify", "--pass-credentials", "--render-subchart-notes",
                            "--replace", "--rollback-on-failure,--atomic", "--skip-crds", "--take-ownership",
@@ -269,6 +275,7 @@ void declare_lint(CLI::App* chart, ChartFlags::Impl& impl) {
   lint->add_flag("--skip-schema-validation", lo.skip_schema_validation, "Skip values.schema.json validation");
   lint->add_flag("--with-subcharts", lo.with_subcharts, "Lint dependent charts");
   lint->add_option("--kube-version", lo.kube_version, "Kubernetes version used for capabilities and deprecation checks");
+  offline_cluster_flags(lint);
   lint->add_option("-n,--namespace", lo.namespace_, "Namespace");
   value_flags(lint, lo.values);
   impl.actions.emplace_back(lint, [&impl] {
