@@ -49,20 +49,10 @@ class LocalPathProvisioner final : public Controller {
         if (string_at(*c, "spec.volumeName").empty()) queue_.add(client::object_key(*c));
     };
     classes_.add_handler({class_changed, [class_changed](const auto&, const auto& c) { class_changed(c); }, nullptr});
-    pods_.add_index(kClaimIndex, [](const Json& pod) {
-      std::vector<std::string> out;
-      if (const Json* vols = find_path(pod, "spec.volumes"); vols && vols->is_array())
-        for (const auto& v : *vols)
-          if (const Json* claim = find_path(v, "persistentVolumeClaim.claimName"); claim && claim->is_string())
-            out.push_back(client::object_key(namespace_of(pod), claim->get<std::string>()));
-      return out;
-    });
+    pods_.add_index(kClaimIndex, pod_claim_keys);
     auto pod_changed = [this](const client::ObjectPtr& pod) {
       if (string_at(*pod, "spec.nodeName").empty()) return;
-      if (const Json* vols = find_path(*pod, "spec.volumes"); vols && vols->is_array())
-        for (const auto& v : *vols)
-          if (const Json* claim = find_path(v, "persistentVolumeClaim.claimName"); claim && claim->is_string())
-            queue_.add(client::object_key(namespace_of(*pod), claim->get<std::string>()));
+      for (const auto& key : pod_claim_keys(*pod)) queue_.add(key);
     };
     pods_.add_handler({pod_changed, [pod_changed](const auto&, const auto& p) { pod_changed(p); }, nullptr});
   }

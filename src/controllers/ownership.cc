@@ -1,5 +1,7 @@
 #include "controllers/ownership.h"
 
+#include "client/client.h"
+
 namespace skiff::controllers {
 namespace {
 
@@ -70,6 +72,15 @@ const Json* find_condition(const Json& obj, std::string_view type) {
   for (const auto& c : *conditions)
     if (c.is_object() && c.value("type", "") == type) return &c;
   return nullptr;
+}
+
+std::vector<std::string> pod_claim_keys(const Json& pod) {
+  std::vector<std::string> out;
+  if (const Json* volumes = find_path(pod, "spec.volumes"); volumes && volumes->is_array())
+    for (const auto& v : *volumes)
+      if (const Json* claim = find_path(v, "persistentVolumeClaim.claimName"); claim && claim->is_string())
+        out.push_back(client::object_key(namespace_of(pod), claim->get<std::string>()));
+  return out;
 }
 
 bool pod_ready(const Json& pod) {

@@ -40,6 +40,8 @@ bool pod_active(const Json& pod);  // not terminal and not being deleted
 bool pod_ready(const Json& pod);
 // Ready for at least min_ready_seconds (kube's IsPodAvailable).
 bool pod_available(const Json& pod, int64_t min_ready_seconds, WallTime now);
+// The PersistentVolumeClaims the pod's volumes name, as "namespace/claim" keys.
+std::vector<std::string> pod_claim_keys(const Json& pod);
 // The status condition of the given type, or nullptr.
 const Json* find_condition(const Json& obj, std::string_view type);
 // Sets (or replaces) a status condition; lastTransitionTime moves only when status changes.

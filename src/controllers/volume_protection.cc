@@ -32,17 +32,11 @@ bool remove_finalizer(client::Client& client, const api::ResourceInfo& resource,
 
 // The claims a scheduled, unfinished pod mounts, as "namespace/claim".
 std::vector<std::string> claims_in_use(const Json& pod) {
-  std::vector<std::string> out;
   const Json* node = find_path(pod, "spec.nodeName");
   const Json* phase = find_path(pod, "status.phase");
-  if (!node || !node->is_string() || node->get<std::string>().empty()) return out;
-  if (phase && phase->is_string() && (*phase == "Succeeded" || *phase == "Failed")) return out;
-  const Json* volumes = find_path(pod, "spec.volumes");
-  if (!volumes || !volumes->is_array()) return out;
-  for (const auto& v : *volumes)
-    if (const Json* claim = find_path(v, "persistentVolumeClaim.claimName"); claim && claim->is_string())
-      out.push_back(client::object_key(namespace_of(pod), claim->get<std::string>()));
-  return out;
+  if (!node || !node->is_string() || node->get<std::string>().empty()) return {};
+  if (phase && phase->is_string() && (*phase == "Succeeded" || *phase == "Failed")) return {};
+  return pod_claim_keys(pod);
 }
 
 class PvcProtectionController final : public Controller {
@@ -61,11 +55,7 @@ class PvcProtectionController final : public Controller {
     claims_.add_handler({claim_changed, [claim_changed](const auto&, const auto& c) { claim_changed(c); }, nullptr});
     // A pod that stops using a claim may free it.
     auto pod_released = [this](const client::ObjectPtr& pod) {
-      const Json* volumes = find_path(*pod, "spec.volumes");
-      if (!volumes || !volumes->is_array()) return;
-      for (const auto& v : *volumes)
-        if (const Json* claim = find_path(v, "persistentVolumeClaim.claimName"); claim && claim->is_string())
-          queue_.add(client::object_key(namespace_of(*pod), claim->get<std::string>()));
+      for (const auto& key : pod_claim_keys(*pod)) queue_.add(key);
     };
     pods_.add_handler({nullptr, [pod_released](const auto&, const auto& p) { pod_released(p); }, pod_released});
   }

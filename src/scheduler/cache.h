@@ -94,6 +94,7 @@ class Cache : public NamespaceLabels {
   void set_nomination(PodInfoPtr pod, const std::string& node);
   void clear_nomination(const std::string& key);
   bool has_nominations() const { return !nominated_node_of_.empty(); }
+  size_t nomination_count() const { return nominated_node_of_.size(); }
   // The pods nominated to the node, or nullptr.
   const std::vector<PodInfoPtr>* nominated_on(const std::string& node) const;
 

@@ -137,14 +137,12 @@ void Scheduler::on_pod_add(const client::ObjectPtr& obj) {
   if (!info->node_name.empty()) {
     std::lock_guard lock(cache_mu_);
     cache_.clear_nomination(info->key);
+    nominations_ = cache_.nomination_count();
     if (finished(*obj)) cache_.remove_pod(info->key);
     else cache_.add_pod(std::move(info));
     return;
   }
-  {
-    std::lock_guard lock(cache_mu_);
-    cache_.set_nomination(info, info->terminating ? "" : info->nominated_node_name);
-  }
+  track_nomination(info);
   if (info->scheduler_name != options_.scheduler_name || info->terminating) return;
   queue_.add(std::move(info), obj);
 }
@@ -153,18 +151,23 @@ void Scheduler::on_pod_update(const client::ObjectPtr& old_obj, const client::Ob
   auto info = parse(*obj);
   if (!info) return;
   if (!info->node_name.empty()) queue_.remove(info->key);
+  if (info->node_name.empty()) track_nomination(info);
   if (info->node_name.empty() && info->terminating) {
     queue_.remove(info->key);
-    std::lock_guard lock(cache_mu_);
-    cache_.clear_nomination(info->key);
     return;
-  }
-  if (info->node_name.empty()) {
-    std::lock_guard lock(cache_mu_);
-    cache_.set_nomination(info, info->nominated_node_name);
   }
   if (info->node_name.empty() && !changed_beyond_status(*old_obj, *obj) && queue_.refresh(info, obj)) return;
   on_pod_add(obj);
+}
+
+// A pending pod's status.nominatedNodeName, held in the cache. Most pods have none and none was
+// ever held: they skip the cache's lock.
+void Scheduler::track_nomination(const std::shared_ptr<PodInfo>& info) {
+  const std::string& node = info->terminating ? std::string() : info->nominated_node_name;
+  if (node.empty() && nominations_ == 0) return;
+  std::lock_guard lock(cache_mu_);
+  cache_.set_nomination(info, node);
+  nominations_ = cache_.nomination_count();
 }
 
 void Scheduler::on_pod_delete(const client::ObjectPtr& obj) {
@@ -174,6 +177,7 @@ void Scheduler::on_pod_delete(const client::ObjectPtr& obj) {
   {
     std::lock_guard lock(cache_mu_);
     cache_.clear_nomination(key);
+    nominations_ = cache_.nomination_count();
     cache_.remove_pod(key);
   }
   if (was_assigned) queue_.move_all_to_active();
@@ -271,13 +275,17 @@ void Scheduler::schedule_one(QueuedPod pod) {
     outcome = algorithm_.schedule(cache_, *pod.info);
     if (!outcome.node.empty()) {
       cache_.clear_nomination(pod.info->key);
+      nominations_ = cache_.nomination_count();
       cache_.assume_pod(*pod.info, outcome.node);
     } else if (outcome.error.num_all_nodes > 0) {
       preemption = preempt(algorithm_, cache_, *pod.info, outcome.error);
       outcome.error.post_filter_message = preemption.message;
       // Held from now, before the nomination is written back: the victims' replacements may
       // arrive first.
-      if (!preemption.node.empty()) cache_.set_nomination(pod.info, preemption.node);
+      if (!preemption.node.empty()) {
+        cache_.set_nomination(pod.info, preemption.node);
+        nominations_ = cache_.nomination_count();
+      }
     }
   }
   if (!outcome.node.empty()) {

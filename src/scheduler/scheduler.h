@@ -62,6 +62,7 @@ class Scheduler {
   void on_pod_add(const client::ObjectPtr& obj);
   void on_pod_update(const client::ObjectPtr& old_obj, const client::ObjectPtr& obj);
   void on_pod_delete(const client::ObjectPtr& obj);
+  void track_nomination(const std::shared_ptr<PodInfo>& info);
   void on_node_change(const client::ObjectPtr& obj);
   void on_node_delete(const client::ObjectPtr& obj);
   void on_priority_class(const client::ObjectPtr& obj, bool deleted);
@@ -85,6 +86,7 @@ class Scheduler {
   client::EventRecorder recorder_;
 
   std::mutex cache_mu_;  // guards cache_ and algorithm_
+  std::atomic<size_t> nominations_{0};  // cache_.nomination_count(), readable without cache_mu_
   Cache cache_;
   Algorithm algorithm_;
   SchedulingQueue queue_;

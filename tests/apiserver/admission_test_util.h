@@ -11,14 +11,8 @@ namespace skiff::apiserver::testing {
 
 class AdmissionCluster : public skiff::testing::TestCluster {
  public:
-  explicit AdmissionCluster(const std::vector<std::string>& plugins, const AdmissionOptions& options = {}) {
-    auto made = make_admission(plugins, registry().cache(), registry().schemas(), options);
-    EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().message);
-    if (made.ok()) {
-      admission_ = std::shared_ptr<const Admission>(std::move(*made));
-      registry().set_admission(admission_);
-    }
-  }
+  explicit AdmissionCluster(const std::vector<std::string>& plugins, const AdmissionOptions& options = {})
+      : admission_(enable_admission(plugins, options)) {}
   const Admission& admission() const { return *admission_; }
 
   // Creates through the client; the error when refused.

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "apiserver/admission.h"
 #include "apiserver/in_process_client.h"
 #include "apiserver/registry.h"
 #include "apiserver/watch_cache.h"
@@ -34,10 +35,18 @@ TestCluster::~TestCluster() = default;
 client::Client& TestCluster::client() { return *parts_->client; }
 apiserver::Registry& TestCluster::registry() { return *parts_->registry; }
 
-void TestCluster::enable_admission(const std::vector<std::string>& plugins) {
-  auto admission = apiserver::make_admission(plugins, *parts_->cache, api::SchemaRegistry::builtin(), {});
-  ASSERT_TRUE(admission.ok()) << admission.error().message;
-  parts_->registry->set_admission(std::shared_ptr<const apiserver::Admission>(std::move(admission).value()));
+std::shared_ptr<const apiserver::Admission> TestCluster::enable_admission(const std::vector<std::string>& plugins) {
+  return enable_admission(plugins, {});
+}
+
+std::shared_ptr<const apiserver::Admission> TestCluster::enable_admission(const std::vector<std::string>& plugins,
+                                                                          const apiserver::AdmissionOptions& options) {
+  auto made = apiserver::make_admission(plugins, *parts_->cache, api::SchemaRegistry::builtin(), options);
+  EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().message);
+  if (!made.ok()) return nullptr;
+  std::shared_ptr<const apiserver::Admission> admission(std::move(made).value());
+  parts_->registry->set_admission(admission);
+  return admission;
 }
 
 Json TestCluster::create(std::string_view group, std::string_view version, std::string_view plural,

@@ -8,13 +8,16 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "client/client.h"
 #include "util/clock.h"
 #include "util/json.h"
 
 namespace skiff::apiserver {
+class Admission;
 class Registry;
+struct AdmissionOptions;
 }
 
 namespace skiff::testing {
@@ -26,8 +29,11 @@ class TestCluster {
 
   client::Client& client();
   apiserver::Registry& registry();
-  // Turns on the server's admission plugins by their Kubernetes names ("ResourceQuota", ...).
-  void enable_admission(const std::vector<std::string>& plugins);
+  // Turns on the server's admission plugins by their Kubernetes names ("ResourceQuota", ...);
+  // returns them (null, with a test failure, for an unknown name).
+  std::shared_ptr<const apiserver::Admission> enable_admission(const std::vector<std::string>& plugins);
+  std::shared_ptr<const apiserver::Admission> enable_admission(const std::vector<std::string>& plugins,
+                                                               const apiserver::AdmissionOptions& options);
 
   // Shorthands that fail the current test on error.
   Json create(std::string_view group, std::string_view version, std::string_view plural, const Json& obj);

@@ -14,6 +14,7 @@
 #include "chart/values/coalesce.h"
 #include "chart/values/dependencies.h"
 #include "chart/values/schema.h"
+#include "util/strings.h"
 
 namespace skiff::chart {
 
@@ -151,8 +152,7 @@ void lint_values(Linter& l, const Json& overrides, bool skip_schema) {
 }
 
 bool yaml_extension(const std::string& f) {
-  std::string ext = fs::path(f).extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string ext = to_lower(fs::path(f).extension().string());
   return ext == ".yaml" || ext == ".yml";
 }
 

@@ -1,7 +1,6 @@
 #include "chart/action/lint_rules.h"
 
 #include <algorithm>
-#include <cctype>
 #include <functional>
 #include <string_view>
 
@@ -10,6 +9,7 @@
 #include "chart/chart/yaml_values.h"
 #include "util/go_strconv.h"
 #include "util/result.h"
+#include "util/strings.h"
 
 namespace skiff::chart {
 namespace {
@@ -24,20 +24,6 @@ struct ApiLifecycle {
 constexpr ApiLifecycle kApiLifecycles[] = {
 #include "chart/action/api_lifecycle.inc"
 };
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // k8s.io/apimachinery's YAMLReader: a line starting with "---" ends a document and may carry
 // only a comment after the dashes; empty documents are skipped. Calls `document` for each
@@ -72,7 +58,7 @@ struct ObjectHead {
 const Json* member(const Json& obj, std::string_view key) {
   const Json* found = nullptr;
   for (const auto& [k, v] : obj.items())
-    if (k.size() == key.size() && lower(k) == lower(key)) found = &v;
+    if (k.size() == key.size() && to_lower(k) == to_lower(key)) found = &v;
   return found;
 }
 
@@ -114,7 +100,7 @@ Result<ObjectHead> decode_head(const Json& doc) {
 
 // validateMetadataNameFunc: the name rule Kubernetes' validation applies to the kind.
 std::vector<std::string> name_errors(const ObjectHead& obj) {
-  const std::string kind = lower(obj.kind);
+  const std::string kind = to_lower(obj.kind);
   if (kind == "service") return api::dns1035_label_errors(obj.name);
   if (kind == "namespace") return api::dns1123_label_errors(obj.name);
   if (kind == "certificatesigningrequest") return {};
